@@ -1,0 +1,20 @@
+package dev.cube.events.state;
+
+/** The outcome of folding one event into a task's state. */
+public sealed interface Evolution {
+
+    /** The state after the event; for {@link Rejected} and {@link Duplicate}, the state before it (null for an unknown task). */
+    TaskState state();
+
+    /** The event changed the state (or was accepted as a harmless no-op and recorded). */
+    record Applied(TaskState state) implements Evolution {
+    }
+
+    /** The event's id was applied before: nothing changes. */
+    record Duplicate(TaskState state) implements Evolution {
+    }
+
+    /** The event does not apply to this state; the state is unchanged and {@code reason} says why. */
+    record Rejected(TaskState state, String reason) implements Evolution {
+    }
+}

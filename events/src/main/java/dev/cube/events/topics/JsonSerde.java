@@ -1,0 +1,41 @@
+package dev.cube.events.topics;
+
+import dev.cube.events.wire.Json;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.io.IOException;
+
+/** Plain JSON of Cube's records, for stores and the state topic. */
+public final class JsonSerde<T> implements Serde<T> {
+
+    private final Class<T> type;
+
+    public JsonSerde(Class<T> type) {
+        this.type = type;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return (topic, value) -> {
+            try {
+                return value == null ? null : Json.MAPPER.writeValueAsBytes(value);
+            } catch (IOException e) {
+                throw new SerializationException("cannot write " + type.getSimpleName(), e);
+            }
+        };
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return (topic, bytes) -> {
+            try {
+                return bytes == null ? null : Json.MAPPER.readValue(bytes, type);
+            } catch (IOException e) {
+                throw new SerializationException("cannot read " + type.getSimpleName(), e);
+            }
+        };
+    }
+}

@@ -1,0 +1,193 @@
+package dev.cube.events.wire;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cube.events.CubeEvent;
+import dev.cube.events.EventData;
+import dev.cube.events.EventType;
+import dev.cube.events.spec.Violation;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Cube events as CloudEvents 1.0 in structured JSON mode. Decoding checks everything a reader
+ * needs to trust an event that came from any producer, and throws {@link InvalidEventException}
+ * naming the field otherwise.
+ */
+public final class CloudEventCodec {
+
+    public static final String SPEC_VERSION = "1.0";
+    public static final String CONTENT_TYPE = "application/json";
+    public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
+    public static final int MAX_EVENT_BYTES = 256 * 1024;
+    public static final int MAX_ATTRIBUTE_LENGTH = 256;
+
+    private static final Set<String> ATTRIBUTES =
+            Set.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "schemaversion", "data");
+
+    private CloudEventCodec() {
+    }
+
+    public static byte[] encode(CubeEvent event) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(toJson(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode event " + event.id(), e);
+        }
+    }
+
+    public static ObjectNode toJson(CubeEvent event) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("specversion", SPEC_VERSION);
+        node.put("id", event.id());
+        node.put("source", event.source());
+        node.put("type", event.type().typeName());
+        node.put("subject", event.subject());
+        node.put("time", event.time().toString());
+        node.put("datacontenttype", CONTENT_TYPE);
+        node.put("schemaversion", event.schemaVersion());
+        node.set("data", Json.MAPPER.valueToTree(event.data()));
+        return node;
+    }
+
+    /** Decodes a structured-mode record value. */
+    public static CubeEvent decode(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new InvalidEventException(null, "empty record value: expected a CloudEvents JSON object");
+        }
+        if (bytes.length > MAX_EVENT_BYTES) {
+            throw new InvalidEventException(null, "event of " + bytes.length + " bytes exceeds the limit of " + MAX_EVENT_BYTES + " bytes");
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new InvalidEventException(null, "not JSON: " + firstLine(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidEventException(null, "not a JSON object: expected a CloudEvents JSON object");
+        }
+        return fromJson((ObjectNode) root);
+    }
+
+    public static CubeEvent fromJson(ObjectNode root) {
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!ATTRIBUTES.contains(name)) {
+                throw new InvalidEventException(name, "unknown attribute; Cube events have " + ATTRIBUTES.stream().sorted().collect(Collectors.joining(", ")));
+            }
+        }
+        String specVersion = requiredText(root, "specversion");
+        if (!SPEC_VERSION.equals(specVersion)) {
+            throw new InvalidEventException("specversion", "unsupported CloudEvents version '" + specVersion + "', expected " + SPEC_VERSION);
+        }
+        String id = requiredText(root, "id");
+        String source = requiredText(root, "source");
+        String typeName = requiredText(root, "type");
+        EventType type = EventType.named(typeName).orElseThrow(() ->
+                new InvalidEventException("type", "unknown event type '" + typeName + "'"));
+        String subject = requiredText(root, "subject");
+        Instant time = parseTime(requiredText(root, "time"));
+        JsonNode contentType = root.get("datacontenttype");
+        if (contentType != null && !contentType.isNull() && !contentType.asText().startsWith(CONTENT_TYPE)) {
+            throw new InvalidEventException("datacontenttype", "must be " + CONTENT_TYPE + ", was '" + contentType.asText() + "'");
+        }
+        int schemaVersion = schemaVersion(root.get("schemaversion"));
+        JsonNode dataNode = root.get("data");
+        if (dataNode == null || dataNode.isNull()) {
+            throw new InvalidEventException("data", "is required");
+        }
+        if (!dataNode.isObject()) {
+            throw new InvalidEventException("data", "must be a JSON object");
+        }
+        EventData data = readData(dataNode, type);
+        List<Violation> violations = EventRules.violations(data);
+        if (!violations.isEmpty()) {
+            Violation first = violations.getFirst();
+            String all = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+            throw new InvalidEventException(first.field(), violations.size() == 1 ? first.message() : first.message() + " (all: " + all + ")");
+        }
+        return new CubeEvent(id, source, subject, time, schemaVersion, data);
+    }
+
+    private static EventData readData(JsonNode dataNode, EventType type) {
+        try {
+            return Json.MAPPER.treeToValue(dataNode, type.dataClass());
+        } catch (JsonMappingException e) {
+            throw new InvalidEventException(path("data", e.getPath()), firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new InvalidEventException("data", firstLine(e.getMessage()));
+        }
+    }
+
+    private static int schemaVersion(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return 1;
+        }
+        if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+            throw new InvalidEventException("schemaversion", "must be an integer");
+        }
+        int version = node.intValue();
+        if (version < 1 || version > EventType.CURRENT_SCHEMA_VERSION) {
+            throw new InvalidEventException("schemaversion", "unsupported schema version " + version
+                    + "; this Cube reads versions 1 to " + EventType.CURRENT_SCHEMA_VERSION);
+        }
+        return version;
+    }
+
+    private static String requiredText(JsonNode root, String name) {
+        JsonNode node = root.get(name);
+        if (node == null || node.isNull()) {
+            throw new InvalidEventException(name, "is required");
+        }
+        if (!node.isTextual()) {
+            throw new InvalidEventException(name, "must be a string");
+        }
+        String text = node.asText();
+        if (text.isBlank()) {
+            throw new InvalidEventException(name, "must not be blank");
+        }
+        if (text.length() > MAX_ATTRIBUTE_LENGTH) {
+            throw new InvalidEventException(name, "must be at most " + MAX_ATTRIBUTE_LENGTH + " characters");
+        }
+        return text;
+    }
+
+    private static Instant parseTime(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException("time", "must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, was '" + text + "'");
+        }
+    }
+
+    static String path(String root, List<JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder(root);
+        for (JsonMappingException.Reference ref : references) {
+            if (ref.getFieldName() != null) {
+                path.append('.').append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.cube.infra;
+
+import dev.cube.events.topics.Topic;
+import dev.cube.events.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Creates Cube's topics ({@link Topics#ALL}) where they are missing. Safe to run any number of times, by any number of processes. */
+public final class TopicSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+    private TopicSetup() {
+    }
+
+    public static void ensureTopics(String bootstrapServers) {
+        ensureTopics(bootstrapServers, (short) 1);
+    }
+
+    public static void ensureTopics(String bootstrapServers, short replicationFactor) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = Topics.ALL.stream()
+                    .filter(topic -> !existing.contains(topic.name()))
+                    .map(topic -> newTopic(topic, replicationFactor))
+                    .toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                    LOG.info("created topic {}", entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + entry.getKey(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " to create Cube's topics", e);
+        }
+    }
+
+    private static NewTopic newTopic(Topic<?, ?> topic, short replicationFactor) {
+        return new NewTopic(topic.name(), topic.partitions(), replicationFactor).configs(topic.config());
+    }
+}
