@@ -3,6 +3,9 @@ package dev.cube.events.wire;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.EventData;
@@ -10,9 +13,13 @@ import dev.cube.events.EventType;
 import dev.cube.events.spec.Violation;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.Temporal;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -69,7 +76,7 @@ public final class CloudEventCodec {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(bytes);
+            root = Json.CONTRACT_READER.readTree(bytes);
         } catch (IOException e) {
             throw new InvalidEventException(null, "not JSON: " + firstLine(e.getMessage()));
         }
@@ -121,10 +128,10 @@ public final class CloudEventCodec {
 
     private static EventData readData(JsonNode dataNode, EventType type) {
         try {
-            return Json.MAPPER.treeToValue(dataNode, type.dataClass());
+            return Json.CONTRACT_READER.forType(type.dataClass()).readValue(dataNode);
         } catch (JsonMappingException e) {
-            throw new InvalidEventException(path("data", e.getPath()), firstLine(e.getOriginalMessage()));
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new InvalidEventException(path("data", e.getPath()), reason(e));
+        } catch (IOException | IllegalArgumentException e) {
             throw new InvalidEventException("data", firstLine(e.getMessage()));
         }
     }
@@ -180,6 +187,49 @@ public final class CloudEventCodec {
             }
         }
         return path.toString();
+    }
+
+    /** What the field must be, in JSON terms: a reader outside Cube should never see a Java type. */
+    static String reason(JsonMappingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field '" + unknown.getPropertyName() + "'";
+        }
+        if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Cannot map `null`")) {
+                return "is required";
+            }
+            String was = e instanceof InvalidFormatException invalid ? ", was '" + invalid.getValue() + "'" : "";
+            return "must be " + jsonKind(mismatch.getTargetType()) + was;
+        }
+        return firstLine(e.getOriginalMessage());
+    }
+
+    private static String jsonKind(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants())
+                    .map(constant -> Json.MAPPER.convertValue(constant, String.class))
+                    .collect(Collectors.joining(", "));
+        }
+        if (type == int.class || type == long.class || type == short.class || type == Integer.class
+                || type == Long.class || type == Short.class || type == BigInteger.class) {
+            return "an integer";
+        }
+        if (type.isPrimitive() && type != boolean.class || Number.class.isAssignableFrom(type)) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (CharSequence.class.isAssignableFrom(type)) {
+            return "a string";
+        }
+        if (Temporal.class.isAssignableFrom(type)) {
+            return "an RFC 3339 timestamp";
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "a JSON array";
+        }
+        return "a JSON object";
     }
 
     static String firstLine(String message) {

@@ -21,7 +21,7 @@ public final class TaskSpecCodec {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(bytes);
+            root = Json.CONTRACT_READER.readTree(bytes);
         } catch (IOException e) {
             throw new InvalidEventException(null, "not JSON: " + CloudEventCodec.firstLine(e.getMessage()));
         }
@@ -29,10 +29,10 @@ public final class TaskSpecCodec {
             throw new InvalidEventException(null, "expected a task spec as a JSON object");
         }
         try {
-            return Json.MAPPER.treeToValue(root, TaskSpec.class);
+            return Json.CONTRACT_READER.forType(TaskSpec.class).readValue(root);
         } catch (JsonMappingException e) {
             String path = CloudEventCodec.path("", e.getPath());
-            throw new InvalidEventException(path.startsWith(".") ? path.substring(1) : path, CloudEventCodec.firstLine(e.getOriginalMessage()));
+            throw new InvalidEventException(path.startsWith(".") ? path.substring(1) : path, CloudEventCodec.reason(e));
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidEventException(null, CloudEventCodec.firstLine(e.getMessage()));
         }

@@ -1,0 +1,56 @@
+package dev.cube.manager;
+
+import dev.cube.events.CubeEvent;
+import dev.cube.events.topics.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Appends events that the HTTP API accepts to {@code cube.task-events}, acknowledged by all in-sync replicas. */
+public final class EventPublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, CubeEvent> producer;
+
+    public EventPublisher(String bootstrapServers) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 1,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                ProducerConfig.CLIENT_ID_CONFIG, "cube-manager-api"),
+                Topics.TASK_EVENTS.keySerde().serializer(), Topics.TASK_EVENTS.valueSerde().serializer());
+    }
+
+    /** Appends {@code event} keyed by its subject (the task id) and waits for the broker's acknowledgement. */
+    public RecordMetadata append(CubeEvent event) {
+        try {
+            return producer.send(new ProducerRecord<>(Topics.TASK_EVENTS.name(), event.subject(), event)).get(35, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LogUnavailableException("interrupted while appending to the log", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new LogUnavailableException("the log did not acknowledge the event: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    /** The broker could not be written to. */
+    public static final class LogUnavailableException extends RuntimeException {
+        public LogUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

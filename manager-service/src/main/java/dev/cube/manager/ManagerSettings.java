@@ -1,0 +1,19 @@
+package dev.cube.manager;
+
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The manager's configuration keys and their defaults. */
+@Singleton
+public record ManagerSettings(
+        @Value("${cube.kafka.bootstrap:`127.0.0.1:9092`}") String bootstrapServers,
+        @Value("${cube.manager.application-id:cube-manager}") String applicationId,
+        @Value("${cube.manager.state-dir:.cube/manager-state}") Path stateDir,
+        @Value("${cube.manager.commit-interval:100ms}") Duration commitInterval,
+        @Value("${cube.manager.replication-factor:1}") int replicationFactor,
+        @Value("${cube.manager.worker-ttl:15s}") Duration workerTtl,
+        @Value("${cube.manager.placement-interval:500ms}") Duration placementInterval) {
+}

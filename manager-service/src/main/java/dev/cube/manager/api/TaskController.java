@@ -1,0 +1,219 @@
+package dev.cube.manager.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cube.events.CubeEvent;
+import dev.cube.events.TaskEvent;
+import dev.cube.events.spec.TaskSpec;
+import dev.cube.events.spec.TaskSpecValidator;
+import dev.cube.events.spec.Violation;
+import dev.cube.events.state.TaskState;
+import dev.cube.events.state.TaskStatus;
+import dev.cube.events.wire.CloudEventCodec;
+import dev.cube.events.wire.InvalidEventException;
+import dev.cube.events.wire.Json;
+import dev.cube.events.wire.TaskSpecCodec;
+import dev.cube.manager.EventPublisher;
+import dev.cube.manager.ManagerApplication;
+import dev.cube.manager.ManagerSettings;
+import dev.cube.manager.projection.ProjectionRunner;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Error;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** The task API: writes append events to the log; reads come from the projection's store or the log itself. */
+@Controller("/api/v1/tasks")
+@Requires(property = ManagerApplication.ENABLED, value = "true")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class TaskController {
+
+    static final String SOURCE = "/cube/api";
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private final EventPublisher publisher;
+    private final ProjectionRunner projection;
+    private final TaskEventLog log;
+    private final Clock clock;
+
+    public TaskController(EventPublisher publisher, ProjectionRunner projection, ManagerSettings settings, Clock clock) {
+        this.publisher = publisher;
+        this.projection = projection;
+        this.log = new TaskEventLog(settings.bootstrapServers());
+        this.clock = clock;
+    }
+
+    @Post
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.ALL})
+    public HttpResponse<String> submit(@Body byte[] body) throws JsonProcessingException {
+        TaskSpec spec;
+        try {
+            spec = TaskSpecCodec.decode(body);
+        } catch (InvalidEventException e) {
+            return Problem.invalid("Invalid task spec", List.of(new Violation(e.field() == null ? "body" : e.field(), e.reason())));
+        }
+        List<Violation> violations = TaskSpecValidator.validate(spec, "");
+        if (!violations.isEmpty()) {
+            return Problem.invalid("Invalid task spec", violations);
+        }
+        String id = UUID.randomUUID().toString();
+        publisher.append(CubeEvent.of(SOURCE, id, clock.instant(), new TaskEvent.Submitted(spec)));
+        ObjectNode accepted = Json.MAPPER.createObjectNode().put("id", id).put("state", TaskStatus.Pending.name());
+        return HttpResponse.accepted(URI.create("/api/v1/tasks/" + id))
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(Json.MAPPER.writeValueAsString(accepted));
+    }
+
+    @Get
+    public HttpResponse<String> list(@QueryValue(defaultValue = "") String state,
+                                     @QueryValue(defaultValue = "0") String offset,
+                                     @QueryValue(defaultValue = "" + DEFAULT_LIMIT) String limit) throws JsonProcessingException {
+        TaskStatus wanted = null;
+        if (!state.isBlank()) {
+            wanted = parseState(state);
+            if (wanted == null) {
+                return Problem.invalid("Invalid query", List.of(new Violation("state", "must be one of " + List.of(TaskStatus.values()))));
+            }
+        }
+        Integer from = parseInt(offset, 0, Integer.MAX_VALUE);
+        Integer size = parseInt(limit, 1, MAX_LIMIT);
+        if (from == null) {
+            return Problem.invalid("Invalid query", List.of(new Violation("offset", "must be a whole number, 0 or more")));
+        }
+        if (size == null) {
+            return Problem.invalid("Invalid query", List.of(new Violation("limit", "must be a whole number from 1 to " + MAX_LIMIT)));
+        }
+        ArrayNode items = Json.MAPPER.createArrayNode();
+        int matched = 0;
+        boolean more = false;
+        try (KeyValueIterator<String, TaskState> all = projection.tasks().all()) {
+            while (all.hasNext()) {
+                TaskState task = all.next().value;
+                if (wanted != null && task.state() != wanted) {
+                    continue;
+                }
+                if (matched++ < from) {
+                    continue;
+                }
+                if (items.size() == size) {
+                    more = true;
+                    break;
+                }
+                items.add(TaskViews.view(task));
+            }
+        }
+        ObjectNode page = Json.MAPPER.createObjectNode();
+        page.set("items", items);
+        if (more) {
+            page.put("nextOffset", from + size);
+        } else {
+            page.putNull("nextOffset");
+        }
+        return json(page);
+    }
+
+    @Get("/{id}")
+    public HttpResponse<String> get(@PathVariable String id) throws JsonProcessingException {
+        TaskState task = projection.tasks().get(id);
+        return task == null ? Problem.notFound("no task " + id) : json(TaskViews.view(task));
+    }
+
+    @Get("/{id}/events")
+    public HttpResponse<String> events(@PathVariable String id) throws JsonProcessingException {
+        Long first = projection.firstOffsets().get(id);
+        if (first == null) {
+            return Problem.notFound("no task " + id);
+        }
+        ArrayNode items = Json.MAPPER.createArrayNode();
+        for (TaskEventLog.LoggedRecord record : log.read(id, first)) {
+            ObjectNode item = Json.MAPPER.createObjectNode();
+            item.put("partition", record.partition());
+            item.put("offset", record.offset());
+            item.put("logTime", java.time.Instant.ofEpochMilli(record.timestamp()).toString());
+            try {
+                item.set("event", CloudEventCodec.toJson(CloudEventCodec.decode(record.value())));
+            } catch (InvalidEventException e) {
+                item.put("invalid", e.toString());
+            }
+            items.add(item);
+        }
+        ObjectNode page = Json.MAPPER.createObjectNode();
+        page.set("items", items);
+        return json(page);
+    }
+
+    @Delete("/{id}")
+    public HttpResponse<String> stop(@PathVariable String id) throws JsonProcessingException {
+        TaskState task = projection.tasks().get(id);
+        if (task == null) {
+            return Problem.notFound("no task " + id);
+        }
+        if (task.state() == TaskStatus.Completed || task.state() == TaskStatus.Stopped) {
+            return Problem.conflict("task " + id + " is already " + task.state());
+        }
+        publisher.append(CubeEvent.of(SOURCE, id, clock.instant(), new TaskEvent.StopRequested("stop requested over HTTP")));
+        ObjectNode accepted = Json.MAPPER.createObjectNode().put("id", id).put("desiredState", "Stopped");
+        return HttpResponse.accepted(URI.create("/api/v1/tasks/" + id))
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(Json.MAPPER.writeValueAsString(accepted));
+    }
+
+    @Error(exception = InvalidStateStoreException.class, global = true)
+    public HttpResponse<String> storeUnavailable(InvalidStateStoreException e) {
+        return Problem.unavailable("the task store is not available right now (" + e.getMessage() + "); retry shortly", 1);
+    }
+
+    @Error(exception = StreamsException.class, global = true)
+    public HttpResponse<String> streamsUnavailable(StreamsException e) {
+        return Problem.unavailable("the projection is not available right now (" + e.getMessage() + "); retry shortly", 1);
+    }
+
+    @Error(exception = EventPublisher.LogUnavailableException.class, global = true)
+    public HttpResponse<String> logUnavailable(EventPublisher.LogUnavailableException e) {
+        return Problem.unavailable(e.getMessage(), 5);
+    }
+
+    static HttpResponse<String> json(JsonNode node) throws JsonProcessingException {
+        return HttpResponse.ok(Json.MAPPER.writeValueAsString(node)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    private static TaskStatus parseState(String text) {
+        for (TaskStatus status : TaskStatus.values()) {
+            if (status.name().toLowerCase(Locale.ROOT).equals(text.toLowerCase(Locale.ROOT))) {
+                return status;
+            }
+        }
+        return null;
+    }
+
+    private static Integer parseInt(String text, int min, int max) {
+        try {
+            int value = Integer.parseInt(text.trim());
+            return value < min || value > max ? null : value;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
