@@ -136,6 +136,9 @@ public final class TaskStateMachine {
         if (state.state() != Scheduled) {
             return "cannot start a " + state.state() + " task: only a Scheduled attempt starts running";
         }
+        if (!running.workerId().equals(state.workerId())) {
+            return "attempt " + running.attempt() + " was placed on worker " + state.workerId() + ", not on " + running.workerId();
+        }
         next.state = Running;
         next.workerId = running.workerId();
         next.containerId = running.containerId();
@@ -207,6 +210,9 @@ public final class TaskStateMachine {
         }
         if (!TaskStatus.ON_A_WORKER.contains(state.state())) {
             return "cannot lose a " + state.state() + " task: nothing of it runs on a worker";
+        }
+        if (!lost.workerId().equals(state.workerId())) {
+            return "attempt " + lost.attempt() + " was placed on worker " + state.workerId() + ", not on " + lost.workerId();
         }
         next.state = Lost;
         next.reason = lost.reason() == null ? "worker " + lost.workerId() + " was lost" : lost.reason();

@@ -189,6 +189,15 @@ class TaskStateMachineTest {
         }
 
         @Test
+        void rejectsARunningReportFromAWorkerTheAttemptWasNotPlacedOn() {
+            given(submitted(), scheduled("w1", 1));
+
+            String reason = expectRejected(when(running("w2", 1, "c-9")));
+
+            assertThat(reason).contains("w1").contains("w2");
+        }
+
+        @Test
         void rejectsStartingAnAttemptItWasNotScheduledFor() {
             given(submitted(), scheduled("w1", 1));
 
