@@ -1,0 +1,58 @@
+package dev.cube.worker;
+
+import dev.cube.events.WorkerEvent.Capacity;
+import dev.cube.worker.runtime.ContainerRuntime;
+import dev.cube.worker.runtime.DockerContainerRuntime;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+
+/**
+ * The worker's beans, created only where {@code cube.worker.enabled=true}, so that a manager
+ * sharing the JVM (as in {@code cube dev}) starts no worker of its own.
+ */
+@Factory
+@Requires(property = WorkerFactory.ENABLED, value = "true")
+public class WorkerFactory {
+
+    public static final String ENABLED = "cube.worker.enabled";
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    ContainerRuntime containerRuntime(Environment env) {
+        String host = env.getProperty("cube.docker.host", String.class).filter(h -> !h.isBlank()).orElse(null);
+        Duration pullTimeout = env.getProperty("cube.docker.pull-timeout", Duration.class)
+                .orElse(DockerContainerRuntime.DEFAULT_PULL_TIMEOUT);
+        return DockerContainerRuntime.connect(host, pullTimeout);
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    Worker worker(ContainerRuntime runtime, Environment env) {
+        Worker worker = new Worker(settings(env), runtime);
+        worker.start();
+        return worker;
+    }
+
+    /** The worker's settings from {@code cube.*} properties, with the machine's values as defaults. */
+    static WorkerSettings settings(Environment env) {
+        Capacity machine = WorkerSettings.machineCapacity();
+        Capacity capacity = new Capacity(
+                env.getProperty("cube.worker.cpu", Double.class).orElse(machine.cpu()),
+                env.getProperty("cube.worker.memory", Long.class).orElse(machine.memory()),
+                env.getProperty("cube.worker.disk", Long.class).orElse(machine.disk()));
+        return new WorkerSettings(
+                env.getProperty("cube.worker.id", String.class).filter(s -> !s.isBlank()).orElseGet(WorkerSettings::hostname),
+                env.getProperty("cube.kafka.bootstrap", String.class).orElse("127.0.0.1:9092"),
+                env.getProperty("cube.worker.address", String.class).orElseGet(WorkerSettings::hostname),
+                capacity,
+                env.getProperty("cube.worker.heartbeat-interval", Duration.class).orElse(WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL),
+                env.getProperty("cube.worker.exit-check-interval", Duration.class).orElse(WorkerSettings.DEFAULT_EXIT_CHECK_INTERVAL),
+                env.getProperty("cube.worker.stop-grace", Duration.class).orElse(WorkerSettings.DEFAULT_STOP_GRACE));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.cube.worker;
+
+import dev.cube.events.WorkerEvent.Capacity;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Worker} runs.
+ *
+ * @param workerId          this worker's id: the key of its orders and heartbeats
+ * @param bootstrapServers  the Kafka cluster
+ * @param address           where the worker's published ports are reachable, told to the manager in heartbeats
+ * @param capacity          what the worker offers: cores, MB of memory, MB of disk
+ * @param heartbeatInterval how often a heartbeat is sent
+ * @param exitCheckInterval how often the worker looks for containers that have exited
+ * @param stopGrace         how long a stopped container gets between SIGTERM and SIGKILL
+ */
+public record WorkerSettings(String workerId, String bootstrapServers, String address, Capacity capacity,
+                             Duration heartbeatInterval, Duration exitCheckInterval, Duration stopGrace) {
+
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_EXIT_CHECK_INTERVAL = Duration.ofMillis(500);
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+
+    public WorkerSettings {
+        Objects.requireNonNull(workerId, "workerId");
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        if (workerId.isBlank()) {
+            throw new IllegalArgumentException("the worker id must not be blank");
+        }
+        capacity = capacity == null ? machineCapacity() : capacity;
+        heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
+        exitCheckInterval = exitCheckInterval == null ? DEFAULT_EXIT_CHECK_INTERVAL : exitCheckInterval;
+        stopGrace = stopGrace == null ? DEFAULT_STOP_GRACE : stopGrace;
+    }
+
+    /** Settings with the machine's capacity, its host name as address, and default intervals. */
+    public static WorkerSettings of(String workerId, String bootstrapServers) {
+        return new WorkerSettings(workerId, bootstrapServers, hostname(), null, null, null, null);
+    }
+
+    public WorkerSettings withHeartbeatInterval(Duration interval) {
+        return new WorkerSettings(workerId, bootstrapServers, address, capacity, interval, exitCheckInterval, stopGrace);
+    }
+
+    public WorkerSettings withStopGrace(Duration grace) {
+        return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, grace);
+    }
+
+    /** All cores, all physical memory and the size of the root file system, in cores and MB. */
+    public static Capacity machineCapacity() {
+        long memoryMb = 0;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            memoryMb = os.getTotalMemorySize() / (1024 * 1024);
+        }
+        long diskMb = new File("/").getTotalSpace() / (1024 * 1024);
+        return new Capacity(Runtime.getRuntime().availableProcessors(), memoryMb, diskMb);
+    }
+
+    /** This machine's host name. */
+    public static String hostname() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,422 @@
+package dev.cube.worker.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerPort;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.cube.events.TaskEvent.PublishedPort;
+import dev.cube.events.spec.TaskSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@link ContainerRuntime} on a Docker engine, through docker-java. Containers are named
+ * {@code cube-<taskId>-<attempt>}, run with an init process, and carry the task's labels plus
+ * Cube's own ({@link #TASK_ID_LABEL}, {@link #ATTEMPT_LABEL}, {@link #WORKER_ID_LABEL}).
+ * Disk limits are not enforced: Docker needs a storage driver that supports them.
+ */
+public final class DockerContainerRuntime implements ContainerRuntime {
+
+    public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(5);
+
+    private static final Logger log = LoggerFactory.getLogger(DockerContainerRuntime.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String host;
+    private final DockerClient client;
+    private final Duration pullTimeout;
+
+    private DockerContainerRuntime(String host, DockerClient client, Duration pullTimeout) {
+        this.host = host;
+        this.client = client;
+        this.pullTimeout = pullTimeout;
+    }
+
+    /**
+     * Connects to the engine at {@code dockerHost} (null: {@code DOCKER_HOST}, else the default
+     * local socket) and checks that it answers.
+     *
+     * @throws EngineUnavailableException when it does not
+     */
+    public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout) {
+        DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+        if (dockerHost != null && !dockerHost.isBlank()) {
+            builder.withDockerHost(dockerHost);
+        }
+        DockerClientConfig config = builder.build();
+        String host = config.getDockerHost().toString();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(32)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofMinutes(2))
+                .build();
+        DockerClient client = DockerClientImpl.getInstance(config, http);
+        try {
+            client.pingCmd().exec();
+        } catch (RuntimeException e) {
+            closeQuietly(client);
+            throw new EngineUnavailableException(host, e);
+        }
+        return new DockerContainerRuntime(host, client, pullTimeout == null ? DEFAULT_PULL_TIMEOUT : pullTimeout);
+    }
+
+    /** The engine's address, e.g. {@code unix:///var/run/docker.sock}. */
+    public String host() {
+        return host;
+    }
+
+    /** The docker-java client, for tests and tools that need more than this port offers. */
+    public DockerClient client() {
+        return client;
+    }
+
+    public static String containerName(String taskId, int attempt) {
+        return "cube-" + taskId + "-" + attempt;
+    }
+
+    @Override
+    public Optional<ContainerInfo> find(String taskId, int attempt) {
+        List<Container> found = call("list containers of task " + taskId, () -> client.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(TASK_ID_LABEL, taskId, ATTEMPT_LABEL, String.valueOf(attempt)))
+                .exec());
+        return found.stream().findFirst().flatMap(c -> inspect(c.getId()));
+    }
+
+    @Override
+    public List<ContainerInfo> listOwnedBy(String workerId) {
+        List<Container> found = call("list containers of worker " + workerId, () -> client.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(WORKER_ID_LABEL, workerId))
+                .exec());
+        List<ContainerInfo> out = new ArrayList<>();
+        for (Container c : found) {
+            ContainerStatus status = ContainerStatus.of(c.getState());
+            if (status == ContainerStatus.RUNNING) {
+                out.add(fromListing(c, status));
+            } else {
+                inspect(c.getId()).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public ContainerInfo start(String workerId, String taskId, int attempt, TaskSpec spec) {
+        Optional<ContainerInfo> existing = find(taskId, attempt);
+        if (existing.isPresent()) {
+            return startIfCreated(existing.get());
+        }
+        ensureImage(spec.image());
+        String id;
+        try {
+            id = call("create container for " + taskId, () -> createCommand(workerId, taskId, attempt, spec).exec().getId());
+        } catch (ContainerRuntimeException e) {
+            if (e.getCause() instanceof ConflictException) {
+                ContainerInfo raced = find(taskId, attempt).orElseThrow(() -> e);
+                return startIfCreated(raced);
+            }
+            throw e;
+        }
+        try {
+            run("start container " + id, () -> client.startContainerCmd(id).exec());
+        } catch (ContainerRuntimeException e) {
+            removeQuietly(id);
+            throw e;
+        }
+        return inspect(id).orElseThrow(() -> new ContainerRuntimeException("container " + id + " vanished right after it started"));
+    }
+
+    private ContainerInfo startIfCreated(ContainerInfo info) {
+        if (info.status() != ContainerStatus.CREATED) {
+            return info;
+        }
+        run("start container " + info.id(), () -> client.startContainerCmd(info.id()).exec());
+        return inspect(info.id()).orElse(info);
+    }
+
+    private CreateContainerCmd createCommand(String workerId, String taskId, int attempt, TaskSpec spec) {
+        Map<String, String> labels = new HashMap<>(spec.labels());
+        labels.put(TASK_ID_LABEL, taskId);
+        labels.put(ATTEMPT_LABEL, String.valueOf(attempt));
+        labels.put(WORKER_ID_LABEL, workerId);
+
+        List<ExposedPort> exposed = new ArrayList<>();
+        Ports bindings = new Ports();
+        for (TaskSpec.PortMapping mapping : spec.ports()) {
+            ExposedPort port = new ExposedPort(mapping.containerPort(), InternetProtocol.parse(mapping.protocol()));
+            exposed.add(port);
+            bindings.bind(port, mapping.hostPort() == null ? Ports.Binding.empty() : Ports.Binding.bindPort(mapping.hostPort()));
+        }
+
+        HostConfig hostConfig = HostConfig.newHostConfig().withInit(true).withPortBindings(bindings);
+        if (spec.cpuOrZero() > 0) {
+            hostConfig.withNanoCPUs(Math.round(spec.cpuOrZero() * 1e9));
+        }
+        if (spec.memoryOrZero() > 0) {
+            hostConfig.withMemory(spec.memoryOrZero() * 1024 * 1024);
+        }
+
+        CreateContainerCmd cmd = client.createContainerCmd(spec.image())
+                .withName(containerName(taskId, attempt))
+                .withLabels(labels)
+                .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withExposedPorts(exposed)
+                .withHostConfig(hostConfig);
+        if (!spec.command().isEmpty()) {
+            cmd.withCmd(spec.command());
+        }
+        return cmd;
+    }
+
+    private void ensureImage(String image) {
+        try {
+            client.inspectImageCmd(image).exec();
+            return;
+        } catch (NotFoundException absent) {
+            log.info("Pulling image {}", image);
+        } catch (DockerException e) {
+            throw new ImageUnavailableException(image, engineMessage(e));
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+        String[] repositoryAndTag = splitTag(image);
+        PullImageResultCallback callback = new PullImageResultCallback();
+        try {
+            client.pullImageCmd(repositoryAndTag[0]).withTag(repositoryAndTag[1]).exec(callback);
+            if (!callback.awaitCompletion(pullTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ImageUnavailableException(image, "the pull did not finish within " + pullTimeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageUnavailableException(image, "interrupted while pulling");
+        } catch (DockerException e) {
+            throw new ImageUnavailableException(image, engineMessage(e));
+        } catch (ImageUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (isConnectionFailure(e)) {
+                throw unavailable(e);
+            }
+            throw new ImageUnavailableException(image, firstLine(e.getMessage()));
+        } finally {
+            closeQuietly(callback);
+        }
+    }
+
+    /** {@code name[:tag]} or {@code name@digest} as repository and tag (or digest); {@code latest} when there is neither. */
+    static String[] splitTag(String image) {
+        int at = image.indexOf('@');
+        if (at >= 0) {
+            return new String[]{image.substring(0, at), image.substring(at + 1)};
+        }
+        int colon = image.lastIndexOf(':');
+        if (colon > image.lastIndexOf('/')) {
+            return new String[]{image.substring(0, colon), image.substring(colon + 1)};
+        }
+        return new String[]{image, "latest"};
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspect(String containerId) {
+        InspectContainerResponse response;
+        try {
+            response = client.inspectContainerCmd(containerId).exec();
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (DockerException e) {
+            throw new ContainerRuntimeException("cannot inspect container " + containerId + ": " + engineMessage(e), e);
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+        Map<String, String> labels = response.getConfig() == null || response.getConfig().getLabels() == null
+                ? Map.of() : response.getConfig().getLabels();
+        InspectContainerResponse.ContainerState state = response.getState();
+        ContainerStatus status = ContainerStatus.of(state == null ? null : state.getStatus());
+        Integer exitCode = status.hasFinished() && state.getExitCodeLong() != null ? state.getExitCodeLong().intValue() : null;
+        boolean oomKilled = state != null && Boolean.TRUE.equals(state.getOOMKilled());
+        List<PublishedPort> ports = new ArrayList<>();
+        if (response.getNetworkSettings() != null && response.getNetworkSettings().getPorts() != null) {
+            Map<String, PublishedPort> unique = new LinkedHashMap<>();
+            response.getNetworkSettings().getPorts().getBindings().forEach((exposed, bound) -> {
+                if (bound == null) {
+                    return;
+                }
+                for (Ports.Binding binding : bound) {
+                    Integer hostPort = parseInt(binding.getHostPortSpec());
+                    if (hostPort != null) {
+                        unique.putIfAbsent(exposed.getPort() + "/" + hostPort,
+                                new PublishedPort(exposed.getPort(), hostPort, binding.getHostIp()));
+                    }
+                }
+            });
+            ports.addAll(unique.values());
+        }
+        return Optional.of(new ContainerInfo(response.getId(), labels.get(TASK_ID_LABEL), attemptOf(labels),
+                status, exitCode, oomKilled, ports));
+    }
+
+    private static ContainerInfo fromListing(Container c, ContainerStatus status) {
+        Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+        Map<String, PublishedPort> unique = new LinkedHashMap<>();
+        if (c.getPorts() != null) {
+            for (ContainerPort port : c.getPorts()) {
+                if (port.getPrivatePort() != null && port.getPublicPort() != null) {
+                    unique.putIfAbsent(port.getPrivatePort() + "/" + port.getPublicPort(),
+                            new PublishedPort(port.getPrivatePort(), port.getPublicPort(), port.getIp()));
+                }
+            }
+        }
+        return new ContainerInfo(c.getId(), labels.get(TASK_ID_LABEL), attemptOf(labels), status, null, false,
+                List.copyOf(unique.values()));
+    }
+
+    @Override
+    public void stopAndRemove(String containerId, Duration grace) {
+        try {
+            client.stopContainerCmd(containerId).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+        } catch (NotModifiedException | NotFoundException alreadyStoppedOrGone) {
+            // nothing to stop
+        } catch (DockerException e) {
+            log.warn("Stopping container {} failed ({}); removing it by force", containerId, engineMessage(e));
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+        try {
+            client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException gone) {
+            // already removed
+        } catch (ConflictException e) {
+            log.debug("Container {} is already being removed: {}", containerId, engineMessage(e));
+        } catch (DockerException e) {
+            throw new ContainerRuntimeException("cannot remove container " + containerId + ": " + engineMessage(e), e);
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(client);
+    }
+
+    private <T> T call(String doing, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (DockerException e) {
+            throw new ContainerRuntimeException("cannot " + doing + ": " + engineMessage(e), e);
+        } catch (RuntimeException e) {
+            if (isConnectionFailure(e)) {
+                throw unavailable(e);
+            }
+            throw new ContainerRuntimeException("cannot " + doing + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void run(String doing, Runnable request) {
+        call(doing, () -> {
+            request.run();
+            return null;
+        });
+    }
+
+    private void removeQuietly(String id) {
+        try {
+            client.removeContainerCmd(id).withForce(true).exec();
+        } catch (RuntimeException e) {
+            log.warn("Could not remove container {} after a failed start: {}", id, firstLine(e.getMessage()));
+        }
+    }
+
+    private EngineUnavailableException unavailable(RuntimeException e) {
+        return e instanceof EngineUnavailableException u ? u : new EngineUnavailableException(host, e);
+    }
+
+    private static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The engine's own message out of docker-java's {@code Status 404: {"message":"..."}}. */
+    static String engineMessage(DockerException e) {
+        String text = e.getMessage() == null ? "" : e.getMessage().trim();
+        int brace = text.indexOf('{');
+        if (brace >= 0) {
+            try {
+                JsonNode node = JSON.readTree(text.substring(brace));
+                if (node.hasNonNull("message")) {
+                    return node.get("message").asText();
+                }
+            } catch (IOException notJson) {
+                // fall through to the raw text
+            }
+        }
+        return firstLine(text);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static int attemptOf(Map<String, String> labels) {
+        Integer attempt = parseInt(labels.get(ATTEMPT_LABEL));
+        return attempt == null ? 0 : attempt;
+    }
+
+    private static Integer parseInt(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.debug("Closing {} failed", closeable, e);
+        }
+    }
+}

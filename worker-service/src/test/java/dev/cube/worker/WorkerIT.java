@@ -1,0 +1,334 @@
+package dev.cube.worker;
+
+import com.github.dockerjava.api.model.Container;
+import dev.cube.events.AssignmentEvent;
+import dev.cube.events.CubeEvent;
+import dev.cube.events.TaskEvent;
+import dev.cube.events.WorkerEvent;
+import dev.cube.events.spec.TaskSpec;
+import dev.cube.events.topics.Topics;
+import dev.cube.infra.SharedKafka;
+import dev.cube.worker.runtime.ContainerInfo;
+import dev.cube.worker.runtime.ContainerRuntime;
+import dev.cube.worker.runtime.ContainerStatus;
+import dev.cube.worker.runtime.DockerContainerRuntime;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A worker against the real embedded broker and the real Docker engine, seen through the log as a user sees it. */
+class WorkerIT {
+
+    static final String IMAGE = "cube/busybox:local";
+    static final String RUNNING = "dev.cube.task.running";
+    static final String COMPLETED = "dev.cube.task.completed";
+    static final String FAILED = "dev.cube.task.failed";
+    static final String STOPPED = "dev.cube.task.stopped";
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    static String bootstrap;
+    static DockerContainerRuntime runtime;
+    static KafkaProducer<String, CubeEvent> orders;
+    static EventLog log;
+
+    String workerId;
+    final List<Worker> workers = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() {
+        bootstrap = SharedKafka.bootstrapServers();
+        runtime = DockerContainerRuntime.connect(null, Duration.ofSeconds(30));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        orders = new KafkaProducer<>(p, Topics.ASSIGNMENTS.keySerde().serializer(), Topics.ASSIGNMENTS.valueSerde().serializer());
+        log = new EventLog(bootstrap);
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        if (log != null) {
+            log.close();
+        }
+        if (orders != null) {
+            orders.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @BeforeEach
+    void newWorkerId() {
+        workerId = "w-it-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @AfterEach
+    void closeWorkersAndRemoveTheirContainers() {
+        workers.forEach(Worker::close);
+        List<Container> left = runtime.client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(ContainerRuntime.WORKER_ID_LABEL, workerId)).exec();
+        left.forEach(c -> runtime.client().removeContainerCmd(c.getId()).withForce(true).exec());
+    }
+
+    Worker startWorker() {
+        Worker worker = new Worker(WorkerSettings.of(workerId, bootstrap).withHeartbeatInterval(Duration.ofMillis(500)), runtime);
+        workers.add(worker);
+        worker.start();
+        return worker;
+    }
+
+    static String newTaskId() {
+        return "t" + UUID.randomUUID().toString().substring(0, 12);
+    }
+
+    void start(String taskId, int attempt, TaskSpec spec) {
+        order(workerId, taskId, new AssignmentEvent.Start(workerId, taskId, attempt, spec));
+    }
+
+    void stop(String taskId, int attempt) {
+        order(workerId, taskId, new AssignmentEvent.Stop(workerId, taskId, attempt, "user asked"));
+    }
+
+    static void order(String key, String taskId, AssignmentEvent order) {
+        try {
+            orders.send(new ProducerRecord<>(Topics.ASSIGNMENTS.name(), key,
+                    CubeEvent.of("/cube/manager", taskId, Instant.now(), order))).get();
+        } catch (Exception e) {
+            throw new AssertionError("could not send an order", e);
+        }
+    }
+
+    static TaskSpec shell(String script) {
+        return TaskSpec.of("sh", IMAGE, List.of("sh", "-c", script));
+    }
+
+    static TaskSpec httpServer() {
+        return new TaskSpec("web", IMAGE, List.of("busybox", "httpd", "-f", "-p", "8080", "-h", "/www"),
+                null, null, null, null, List.of(new TaskSpec.PortMapping(8080, null, null)), null, null, null);
+    }
+
+    static <T> T data(String taskId, String type, Class<T> dataClass) {
+        return log.about(taskId).stream().filter(e -> e.type().typeName().equals(type))
+                .map(e -> dataClass.cast(e.data())).findFirst().orElseThrow();
+    }
+
+    List<ContainerInfo> containersOf(String taskId) {
+        return runtime.listOwnedBy(workerId).stream().filter(c -> taskId.equals(c.taskId())).toList();
+    }
+
+    @Test
+    void shouldReportRunningThenCompletedAndRemoveTheContainer() {
+        startWorker();
+        String task = newTaskId();
+
+        start(task, 1, shell("sleep 1; exit 0"));
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(COMPLETED));
+        assertThat(log.typesOf(task)).containsExactly(RUNNING, COMPLETED);
+        TaskEvent.Running running = data(task, RUNNING, TaskEvent.Running.class);
+        assertThat(running.workerId()).isEqualTo(workerId);
+        assertThat(running.attempt()).isEqualTo(1);
+        assertThat(running.containerId()).isNotBlank();
+        assertThat(data(task, COMPLETED, TaskEvent.Completed.class)).isEqualTo(new TaskEvent.Completed(1, 0));
+        assertThat(log.about(task)).extracting(CubeEvent::id).containsExactly(task + "/1/running", task + "/1/completed");
+        assertThat(log.about(task)).extracting(CubeEvent::source).containsOnly("/cube/worker/" + workerId);
+        await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
+    }
+
+    @Test
+    void shouldReportTheExitCodeOfAFailedTask() {
+        startWorker();
+        String task = newTaskId();
+
+        start(task, 1, shell("exit 3"));
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(FAILED));
+        assertThat(log.typesOf(task)).containsExactly(RUNNING, FAILED);
+        TaskEvent.Failed failed = data(task, FAILED, TaskEvent.Failed.class);
+        assertThat(failed.exitCode()).isEqualTo(3);
+        assertThat(failed.oomKilled()).isFalse();
+        assertThat(failed.reason()).contains("exited with code 3");
+        await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
+    }
+
+    @Test
+    void shouldSayATaskWasOomKilled() {
+        startWorker();
+        String task = newTaskId();
+        TaskSpec hog = new TaskSpec("hog", IMAGE, List.of("sh", "-c", "x=$(head -c 60000000 /dev/zero | tr '\\0' a); echo ${#x}"),
+                null, null, 16L, null, null, null, null, null);
+
+        start(task, 1, hog);
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(FAILED));
+        TaskEvent.Failed failed = data(task, FAILED, TaskEvent.Failed.class);
+        assertThat(failed.oomKilled()).isTrue();
+        assertThat(failed.reason()).contains("OOM-killed");
+    }
+
+    @Test
+    void shouldFailATaskWhoseImageCannotBeHadNamingTheImage() {
+        startWorker();
+        String task = newTaskId();
+        String image = "cube/no-such-image:" + task;
+
+        start(task, 1, TaskSpec.of("ghost", image, List.of()));
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(FAILED));
+        assertThat(log.typesOf(task)).containsExactly(FAILED);
+        TaskEvent.Failed failed = data(task, FAILED, TaskEvent.Failed.class);
+        assertThat(failed.reason()).contains(image);
+        assertThat(failed.exitCode()).isNull();
+        assertThat(containersOf(task)).isEmpty();
+    }
+
+    @Test
+    void shouldStopAServerOnOrderAndRemoveItsContainer() throws Exception {
+        startWorker();
+        String task = newTaskId();
+        start(task, 1, httpServer());
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
+        TaskEvent.Running running = data(task, RUNNING, TaskEvent.Running.class);
+        assertThat(running.ports()).extracting(TaskEvent.PublishedPort::containerPort).contains(8080);
+        int port = running.ports().stream().filter(p -> p.containerPort() == 8080).findFirst().orElseThrow().hostPort();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().contains("Hello World"));
+
+        stop(task, 1);
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(STOPPED));
+        assertThat(log.typesOf(task)).containsExactly(RUNNING, STOPPED);
+        assertThat(data(task, STOPPED, TaskEvent.Stopped.class)).isEqualTo(new TaskEvent.Stopped(1, "user asked"));
+        assertThat(containersOf(task)).isEmpty();
+    }
+
+    @Test
+    void shouldAppendNothingForAStopOfATaskThatAlreadyEnded() {
+        startWorker();
+        String task = newTaskId();
+        String witness = newTaskId();
+        start(task, 1, shell("exit 0"));
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(COMPLETED));
+
+        stop(task, 1);
+        start(witness, 1, shell("exit 0"));
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(COMPLETED));
+        assertThat(log.typesOf(task)).containsExactly(RUNNING, COMPLETED);
+    }
+
+    @Test
+    void shouldRunOneContainerWhenTheSameStartIsDeliveredTwice() {
+        startWorker();
+        String task = newTaskId();
+        String witness = newTaskId();
+
+        start(task, 1, httpServer());
+        start(task, 1, httpServer());
+        start(witness, 1, shell("sleep 30"));
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(RUNNING));
+        assertThat(containersOf(task)).hasSize(1);
+        assertThat(log.about(task)).extracting(CubeEvent::id).containsOnly(task + "/1/running");
+    }
+
+    @Test
+    void shouldIgnoreOrdersForAnotherWorkerOnTheSamePartition() {
+        startWorker();
+        String neighbour = neighbourOf(workerId);
+        String foreign = newTaskId();
+        String witness = newTaskId();
+
+        order(neighbour, foreign, new AssignmentEvent.Start(neighbour, foreign, 1, shell("sleep 30")));
+        start(witness, 1, shell("exit 0"));
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(COMPLETED));
+        assertThat(log.about(foreign)).isEmpty();
+        assertThat(runtime.find(foreign, 1)).isEmpty();
+    }
+
+    @Test
+    void shouldReportWhatHappenedWhileItWasDownWhenStartedAgain() {
+        Worker first = startWorker();
+        String task = newTaskId();
+        start(task, 1, shell("sleep 2; exit 5"));
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
+
+        first.close();
+        await().atMost(PATIENCE).until(() -> runtime.find(task, 1).map(ContainerInfo::status), s -> s.equals(java.util.Optional.of(ContainerStatus.EXITED)));
+        assertThat(log.typesOf(task)).containsExactly(RUNNING);
+
+        startWorker();
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(FAILED));
+        assertThat(log.typesOf(task)).containsExactly(RUNNING, FAILED);
+        assertThat(data(task, FAILED, TaskEvent.Failed.class).exitCode()).isEqualTo(5);
+        await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
+    }
+
+    @Test
+    void shouldReportARunningContainerAgainAfterARestartWithoutStartingAnother() {
+        Worker first = startWorker();
+        String task = newTaskId();
+        start(task, 1, shell("sleep 30"));
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
+        String containerId = data(task, RUNNING, TaskEvent.Running.class).containerId();
+        first.close();
+
+        startWorker();
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.size() == 2);
+        assertThat(log.about(task)).extracting(CubeEvent::id).containsExactly(task + "/1/running", task + "/1/running");
+        assertThat(containersOf(task)).extracting(ContainerInfo::id).containsExactly(containerId);
+    }
+
+    @Test
+    void shouldHeartbeatWhileUpAndSayLeftWhenClosed() {
+        Worker worker = startWorker();
+
+        await().atMost(PATIENCE).until(() -> log.about(workerId).size() >= 2);
+        WorkerEvent.Heartbeat beat = (WorkerEvent.Heartbeat) log.about(workerId).getFirst().data();
+        assertThat(beat.workerId()).isEqualTo(workerId);
+        assertThat(beat.capacity().cpu()).isPositive();
+        assertThat(beat.capacity().memory()).isPositive();
+        assertThat(beat.startedAt()).isNotNull();
+
+        worker.close();
+
+        await().atMost(PATIENCE).until(() -> log.about(workerId).getLast().data() instanceof WorkerEvent.Left);
+    }
+
+    /** Another worker id whose orders land on the same partition as {@code workerId}'s. */
+    static String neighbourOf(String workerId) {
+        int partition = Worker.assignmentPartition(workerId, Topics.ASSIGNMENTS.partitions());
+        for (int i = 0; ; i++) {
+            String candidate = workerId + "-n" + i;
+            if (Worker.assignmentPartition(candidate, Topics.ASSIGNMENTS.partitions()) == partition) {
+                return candidate;
+            }
+        }
+    }
+}

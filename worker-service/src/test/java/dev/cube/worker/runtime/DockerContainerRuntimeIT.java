@@ -1,0 +1,216 @@
+package dev.cube.worker.runtime;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import dev.cube.events.spec.TaskSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Against the real Docker engine, with the local image {@code cube/busybox:local}. */
+class DockerContainerRuntimeIT {
+
+    static final String IMAGE = "cube/busybox:local";
+    static final String WORKER = "rt-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+    static DockerContainerRuntime runtime;
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeAll
+    static void connect() {
+        runtime = DockerContainerRuntime.connect(null, Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void removeEveryContainerThisTestCreated() {
+        List<Container> ours = runtime.client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(ContainerRuntime.WORKER_ID_LABEL, WORKER)).exec();
+        for (Container c : ours) {
+            runtime.client().removeContainerCmd(c.getId()).withForce(true).exec();
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    static String newTaskId() {
+        return "t" + UUID.randomUUID().toString().substring(0, 12);
+    }
+
+    static TaskSpec httpServer(Map<String, String> labels) {
+        return new TaskSpec("web", IMAGE, List.of("busybox", "httpd", "-f", "-p", "8080", "-h", "/www"),
+                Map.of("GREETING", "hi"), 0.5, 32L, null,
+                List.of(new TaskSpec.PortMapping(8080, null, "tcp")), null, null, labels);
+    }
+
+    static TaskSpec shell(String script) {
+        return TaskSpec.of("sh", IMAGE, List.of("sh", "-c", script));
+    }
+
+    @Test
+    void shouldServeHttpOnAnEngineChosenPortOfTheLoopback() throws Exception {
+        ContainerInfo web = runtime.start(WORKER, newTaskId(), 1, httpServer(Map.of()));
+
+        assertThat(web.status()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(web.hostPort(8080)).isPresent();
+        URI uri = URI.create("http://127.0.0.1:" + web.hostPort(8080).getAsInt() + "/");
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("Hello World");
+        });
+    }
+
+    @Test
+    void shouldApplyTheTasksLimitsEnvironmentAndInit() {
+        ContainerInfo web = runtime.start(WORKER, newTaskId(), 1, httpServer(Map.of()));
+
+        InspectContainerResponse inspected = runtime.client().inspectContainerCmd(web.id()).exec();
+        assertThat(inspected.getHostConfig().getNanoCPUs()).isEqualTo(500_000_000L);
+        assertThat(inspected.getHostConfig().getMemory()).isEqualTo(32L * 1024 * 1024);
+        assertThat(inspected.getHostConfig().getInit()).isTrue();
+        assertThat(inspected.getConfig().getEnv()).contains("GREETING=hi");
+    }
+
+    @Test
+    void shouldLabelTheContainerWithTaskAttemptWorkerAndTheUsersLabels() {
+        String task = newTaskId();
+        ContainerInfo web = runtime.start(WORKER, task, 2, httpServer(Map.of("team", "blue")));
+
+        InspectContainerResponse inspected = runtime.client().inspectContainerCmd(web.id()).exec();
+        assertThat(inspected.getConfig().getLabels()).containsAllEntriesOf(Map.of(
+                "team", "blue",
+                ContainerRuntime.TASK_ID_LABEL, task,
+                ContainerRuntime.ATTEMPT_LABEL, "2",
+                ContainerRuntime.WORKER_ID_LABEL, WORKER));
+        assertThat(inspected.getName()).isEqualTo("/cube-" + task + "-2");
+        assertThat(web.taskId()).isEqualTo(task);
+        assertThat(web.attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldReportExitCodeZeroForAContainerThatSucceeds() {
+        ContainerInfo started = runtime.start(WORKER, newTaskId(), 1, shell("exit 0"));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            ContainerInfo now = runtime.inspect(started.id()).orElseThrow();
+            assertThat(now.status()).isEqualTo(ContainerStatus.EXITED);
+            assertThat(now.exitCode()).isZero();
+            assertThat(now.oomKilled()).isFalse();
+        });
+    }
+
+    @Test
+    void shouldReportTheExitCodeOfAContainerThatFails() {
+        ContainerInfo started = runtime.start(WORKER, newTaskId(), 1, shell("exit 3"));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            ContainerInfo now = runtime.inspect(started.id()).orElseThrow();
+            assertThat(now.status()).isEqualTo(ContainerStatus.EXITED);
+            assertThat(now.exitCode()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void shouldReportAnOomKill() {
+        TaskSpec hog = new TaskSpec("hog", IMAGE, List.of("sh", "-c", "x=$(head -c 60000000 /dev/zero | tr '\\0' a); echo ${#x}"),
+                null, null, 16L, null, null, null, null, null);
+        ContainerInfo started = runtime.start(WORKER, newTaskId(), 1, hog);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            ContainerInfo now = runtime.inspect(started.id()).orElseThrow();
+            assertThat(now.status()).isEqualTo(ContainerStatus.EXITED);
+            assertThat(now.oomKilled()).isTrue();
+        });
+    }
+
+    @Test
+    void shouldRefuseAnImageThatCannotBeHadNamingIt() {
+        String image = "cube/no-such-image:" + UUID.randomUUID().toString().substring(0, 8);
+        String task = newTaskId();
+
+        assertThatThrownBy(() -> runtime.start(WORKER, task, 1, TaskSpec.of("x", image, List.of())))
+                .isInstanceOf(ImageUnavailableException.class)
+                .hasMessageContaining(image)
+                .satisfies(e -> assertThat(((ImageUnavailableException) e).image()).isEqualTo(image));
+        assertThat(runtime.find(task, 1)).isEmpty();
+    }
+
+    @Test
+    void shouldKeepOneContainerWhenTheSameAttemptIsStartedTwice() {
+        String task = newTaskId();
+        ContainerInfo first = runtime.start(WORKER, task, 1, httpServer(Map.of()));
+        ContainerInfo second = runtime.start(WORKER, task, 1, httpServer(Map.of()));
+
+        assertThat(second.id()).isEqualTo(first.id());
+        assertThat(runtime.listOwnedBy(WORKER)).extracting(ContainerInfo::id).containsExactly(first.id());
+        assertThat(runtime.find(task, 1)).map(ContainerInfo::id).contains(first.id());
+    }
+
+    @Test
+    void shouldStartAContainerThatWasOnlyCreated() {
+        String task = newTaskId();
+        ContainerInfo first = runtime.start(WORKER, task, 1, httpServer(Map.of()));
+        runtime.client().stopContainerCmd(first.id()).withTimeout(1).exec();
+        runtime.client().removeContainerCmd(first.id()).withForce(true).exec();
+        String created = runtime.client().createContainerCmd(IMAGE).withName(DockerContainerRuntime.containerName(task, 1))
+                .withCmd("sleep", "60")
+                .withLabels(Map.of(ContainerRuntime.TASK_ID_LABEL, task, ContainerRuntime.ATTEMPT_LABEL, "1",
+                        ContainerRuntime.WORKER_ID_LABEL, WORKER))
+                .exec().getId();
+
+        ContainerInfo started = runtime.start(WORKER, task, 1, httpServer(Map.of()));
+
+        assertThat(started.id()).isEqualTo(created);
+        assertThat(started.status()).isEqualTo(ContainerStatus.RUNNING);
+    }
+
+    @Test
+    void shouldStopAndRemoveARunningContainerPromptly() {
+        ContainerInfo web = runtime.start(WORKER, newTaskId(), 1, httpServer(Map.of()));
+        long before = System.nanoTime();
+
+        runtime.stopAndRemove(web.id(), Duration.ofSeconds(10));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
+        assertThat(runtime.inspect(web.id())).isEmpty();
+        runtime.stopAndRemove(web.id(), Duration.ofSeconds(1));
+    }
+
+    @Test
+    void shouldListOnlyTheContainersOfTheGivenWorker() {
+        String other = WORKER + "-other";
+        ContainerInfo mine = runtime.start(WORKER, newTaskId(), 1, shell("sleep 30"));
+        ContainerInfo theirs = runtime.start(other, newTaskId(), 1, shell("sleep 30"));
+        try {
+            assertThat(runtime.listOwnedBy(WORKER)).extracting(ContainerInfo::id).containsExactly(mine.id());
+        } finally {
+            runtime.stopAndRemove(theirs.id(), Duration.ZERO);
+        }
+    }
+
+    @Test
+    void shouldSayWhereNoEngineAnswers() {
+        assertThatThrownBy(() -> DockerContainerRuntime.connect("unix:///nonexistent/docker.sock", null))
+                .isInstanceOf(EngineUnavailableException.class)
+                .hasMessage("No Docker engine answers at unix:///nonexistent/docker.sock: start one or set DOCKER_HOST (see docs/operations.md)");
+    }
+}
