@@ -7,15 +7,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Utils;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Reads one task's records from {@code cube.task-events}, in log order, straight from the log. */
+/** Reads one task's records from {@code cube.task-events}, in log order, straight from the log (its key's partition, where it is folded). */
 final class TaskEventLog {
 
     record LoggedRecord(int partition, long offset, long timestamp, byte[] value) {
@@ -29,7 +27,7 @@ final class TaskEventLog {
 
     /** The task's records from {@code fromOffset} up to the end of its partition as committed now. */
     List<LoggedRecord> read(String taskId, long fromOffset) {
-        int partition = Utils.toPositive(Utils.murmur2(taskId.getBytes(StandardCharsets.UTF_8))) % Topics.TASK_EVENTS.partitions();
+        int partition = Topics.TASK_EVENTS.partitionOf(taskId);
         TopicPartition tp = new TopicPartition(Topics.TASK_EVENTS.name(), partition);
         List<LoggedRecord> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(

@@ -7,6 +7,7 @@ import dev.cube.events.state.Evolution;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStateMachine;
 import dev.cube.events.state.TaskStatus;
+import dev.cube.events.topics.Topics;
 import dev.cube.events.topics.Topics.DeadLetterHeaders;
 import dev.cube.events.wire.CloudEventCodec;
 import dev.cube.events.wire.InvalidEventException;
@@ -69,6 +70,15 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
 
     @Override
     public void process(Record<String, byte[]> record) {
+        if (record.key() == null) {
+            deadLetter(record, "key", "the record key is required: it must be the task id (the event's subject)");
+            return;
+        }
+        if (arrivedOnAnotherPartition(record)) {
+            // A client whose partitioner is not murmur2 put it there: copy it to its task's partition, where it is folded.
+            context.forward(record, TaskProjection.RELAY_SINK);
+            return;
+        }
         CubeEvent event;
         try {
             event = CloudEventCodec.decode(record.value());
@@ -76,7 +86,7 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
             deadLetter(record, e.field(), e.reason());
             return;
         }
-        if (record.key() == null || !record.key().equals(event.subject())) {
+        if (!record.key().equals(event.subject())) {
             deadLetter(record, "subject", "the record key '" + record.key() + "' must equal the event subject '" + event.subject() + "' (the task id)");
             return;
         }
@@ -170,6 +180,12 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
     private void order(AssignmentEvent order) {
         CubeEvent event = CubeEvent.of(SOURCE, order.taskId(), clock.instant(), order);
         context.forward(new Record<String, Object>(order.workerId(), event, clock.millis()), TaskProjection.ASSIGNMENTS_SINK);
+    }
+
+    private boolean arrivedOnAnotherPartition(Record<String, byte[]> record) {
+        return context.recordMetadata()
+                .map(meta -> meta.partition() != Topics.TASK_EVENTS.partitionOf(record.key()))
+                .orElse(false);
     }
 
     private void deadLetter(Record<String, byte[]> record, String field, String reason) {

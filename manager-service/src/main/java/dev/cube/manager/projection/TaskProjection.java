@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * waiting tasks, and writes what it decides back to the log.
  *
  * <pre>
- * cube.task-events ──▶ task-fold ──▶ cube.task-events   (scheduled, unplaced: the manager's decisions)
+ * cube.task-events ──▶ task-fold ──▶ cube.task-events   (scheduled, unplaced: the manager's decisions;
+ *                         │                              records found on another partition than their key's, copied there)
  *                         │     ├──▶ cube.assignments   (start / stop orders, keyed by worker id)
  *                         │     ├──▶ cube.task-state    (latest state, compacted)
  *                         │     └──▶ cube.dead-letters  (invalid records, rejected events)
@@ -39,6 +40,7 @@ public final class TaskProjection {
     static final String SOURCE = "task-events";
     static final String FOLD = "task-fold";
     static final String TASK_EVENTS_SINK = "task-events-sink";
+    static final String RELAY_SINK = "task-events-relay-sink";
     static final String ASSIGNMENTS_SINK = "assignments-sink";
     static final String TASK_STATE_SINK = "task-state-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
@@ -58,6 +60,7 @@ public final class TaskProjection {
                 Serdes.String(), Serdes.Long()), FOLD);
         topology.addSink(TASK_EVENTS_SINK, Topics.TASK_EVENTS.name(), new StringSerializer(),
                 Topics.TASK_EVENTS.valueSerde().serializer(), FOLD);
+        topology.addSink(RELAY_SINK, Topics.TASK_EVENTS.name(), new StringSerializer(), new ByteArraySerializer(), FOLD);
         topology.addSink(ASSIGNMENTS_SINK, Topics.ASSIGNMENTS.name(), new StringSerializer(),
                 Topics.ASSIGNMENTS.valueSerde().serializer(), FOLD);
         topology.addSink(TASK_STATE_SINK, Topics.TASK_STATE.name(), new StringSerializer(),
