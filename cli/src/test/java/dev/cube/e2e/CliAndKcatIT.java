@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +70,7 @@ class CliAndKcatIT {
     }
 
     @Test
-    void aTaskSubmittedWithAKcatOneLinerRunsToCompletion() throws Exception {
+    void aTaskSentByKcatWithItsOwnDefaultPartitionerIsStillFoldedAndRuns() throws Exception {
         String id = "kcat-" + UUID.randomUUID();
         String event = ("{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/kcat\","
                 + "\"type\":\"dev.cube.task.submitted\",\"subject\":\"" + id + "\",\"time\":\"2026-11-27T12:00:00Z\","
@@ -80,6 +82,22 @@ class CliAndKcatIT {
         kcat.getOutputStream().close();
         String output = new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(kcat.waitFor()).as(output).isZero();
+
+        assertThat(cluster.awaitState(id, "Completed").get("exitCode").asInt()).isZero();
+    }
+
+    @Test
+    void theReadmesKcatOneLinerSubmitsATaskThatRunsToCompletion() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int block = readme.indexOf("```bash", readme.indexOf("**With kcat"));
+        List<String> lines = readme.substring(block).lines().skip(1).takeWhile(line -> !line.startsWith("curl")).toList();
+        assertThat(lines).anyMatch(line -> line.contains("kcat -P"));
+        String script = String.join("\n", lines).replace("localhost:9092", cluster.cube.bootstrapServers()) + "\necho \"$id\"\n";
+
+        Process bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true).start();
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(output).isZero();
+        String id = output.strip().lines().reduce((first, last) -> last).orElseThrow();
 
         assertThat(cluster.awaitState(id, "Completed").get("exitCode").asInt()).isZero();
     }

@@ -56,6 +56,18 @@ public final class TopicSetup {
         }
     }
 
+    /** How many partitions {@code topic} has on the cluster. */
+    public static int partitionCount(String bootstrapServers, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + " at " + bootstrapServers, e);
+        }
+    }
+
     private static NewTopic newTopic(Topic<?, ?> topic, short replicationFactor) {
         return new NewTopic(topic.name(), topic.partitions(), replicationFactor).configs(topic.config());
     }

@@ -16,6 +16,11 @@ public record Topic<K, V>(String name, int partitions, Map<String, String> confi
      * should use the same partitioner (librdkafka: {@code partitioner=murmur2_random}).
      */
     public int partitionOf(String key) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return partitionOf(key, partitions);
+    }
+
+    /** The same, for a topic that was created with {@code partitionCount} partitions. */
+    public static int partitionOf(String key, int partitionCount) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitionCount;
     }
 }

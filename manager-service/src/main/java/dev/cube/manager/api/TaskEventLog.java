@@ -1,5 +1,6 @@
 package dev.cube.manager.api;
 
+import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,8 +28,6 @@ final class TaskEventLog {
 
     /** The task's records from {@code fromOffset} up to the end of its partition as committed now. */
     List<LoggedRecord> read(String taskId, long fromOffset) {
-        int partition = Topics.TASK_EVENTS.partitionOf(taskId);
-        TopicPartition tp = new TopicPartition(Topics.TASK_EVENTS.name(), partition);
         List<LoggedRecord> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -37,6 +36,8 @@ final class TaskEventLog {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
                 ConsumerConfig.CLIENT_ID_CONFIG, "cube-manager-history"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
+            int partitions = consumer.partitionsFor(Topics.TASK_EVENTS.name()).size();
+            TopicPartition tp = new TopicPartition(Topics.TASK_EVENTS.name(), Topic.partitionOf(taskId, partitions));
             consumer.assign(List.of(tp));
             long end = consumer.endOffsets(List.of(tp)).get(tp);
             consumer.seek(tp, Math.max(0, fromOffset));

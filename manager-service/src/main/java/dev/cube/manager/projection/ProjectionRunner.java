@@ -3,6 +3,7 @@ package dev.cube.manager.projection;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.scheduling.WorkerRegistry;
+import dev.cube.events.topics.Topics;
 import dev.cube.infra.TopicSetup;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -48,7 +49,8 @@ public final class ProjectionRunner {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         this.streams = new KafkaStreams(
-                TaskProjection.build(workers::live, clock, settings.placementInterval()), props);
+                TaskProjection.build(workers::live, clock, settings.placementInterval(),
+                        TopicSetup.partitionCount(settings.bootstrapServers(), Topics.TASK_EVENTS.name())), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("the projection's stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -7,7 +7,7 @@ import dev.cube.events.state.Evolution;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStateMachine;
 import dev.cube.events.state.TaskStatus;
-import dev.cube.events.topics.Topics;
+import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics.DeadLetterHeaders;
 import dev.cube.events.wire.CloudEventCodec;
 import dev.cube.events.wire.InvalidEventException;
@@ -46,6 +46,7 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
     private final Supplier<List<WorkerInfo>> liveWorkers;
     private final Clock clock;
     private final Duration placementInterval;
+    private final int taskEventPartitions;
     private final Placement placement = new Placement();
 
     private ProcessorContext<String, Object> context;
@@ -53,7 +54,8 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
     private KeyValueStore<String, Long> waiting;
     private KeyValueStore<String, Long> firstOffsets;
 
-    TaskEventProcessor(Supplier<List<WorkerInfo>> liveWorkers, Clock clock, Duration placementInterval) {
+    TaskEventProcessor(Supplier<List<WorkerInfo>> liveWorkers, Clock clock, Duration placementInterval, int taskEventPartitions) {
+        this.taskEventPartitions = taskEventPartitions;
         this.liveWorkers = liveWorkers;
         this.clock = clock;
         this.placementInterval = placementInterval;
@@ -184,7 +186,7 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
 
     private boolean arrivedOnAnotherPartition(Record<String, byte[]> record) {
         return context.recordMetadata()
-                .map(meta -> meta.partition() != Topics.TASK_EVENTS.partitionOf(record.key()))
+                .map(meta -> meta.partition() != Topic.partitionOf(record.key(), taskEventPartitions))
                 .orElse(false);
     }
 

@@ -48,10 +48,14 @@ public final class TaskProjection {
     private TaskProjection() {
     }
 
-    public static Topology build(Supplier<List<WorkerInfo>> liveWorkers, Clock clock, Duration placementInterval) {
+    /**
+     * @param taskEventPartitions how many partitions {@code cube.task-events} has: a record found on
+     *                            another partition than its key's is copied to its key's
+     */
+    public static Topology build(Supplier<List<WorkerInfo>> liveWorkers, Clock clock, Duration placementInterval, int taskEventPartitions) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.TASK_EVENTS.name());
-        topology.addProcessor(FOLD, () -> new TaskEventProcessor(liveWorkers, clock, placementInterval), SOURCE);
+        topology.addProcessor(FOLD, () -> new TaskEventProcessor(liveWorkers, clock, placementInterval, taskEventPartitions), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASK_STATE_STORE),
                 Serdes.String(), new JsonSerde<>(TaskState.class)), FOLD);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_TASKS_STORE),

@@ -52,7 +52,7 @@ class TaskProjectionTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projection-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(TaskProjection.build(() -> List.copyOf(live), Clock.systemUTC(), Duration.ofMillis(500)), props);
+        driver = new TopologyTestDriver(TaskProjection.build(() -> List.copyOf(live), Clock.systemUTC(), Duration.ofMillis(500), 1), props);
         taskEvents = driver.createInputTopic(Topics.TASK_EVENTS.name(), new StringSerializer(), new ByteArraySerializer());
         appended = driver.createOutputTopic(Topics.TASK_EVENTS.name(), new StringDeserializer(), new ByteArrayDeserializer());
         assignments = driver.createOutputTopic(Topics.ASSIGNMENTS.name(), new StringDeserializer(), new ByteArrayDeserializer());
