@@ -20,6 +20,10 @@ public enum EventType {
     TASK_LOST("dev.cube.task.lost", TaskEvent.Lost.class),
     WORKER_HEARTBEAT("dev.cube.worker.heartbeat", WorkerEvent.Heartbeat.class),
     WORKER_LEFT("dev.cube.worker.left", WorkerEvent.Left.class),
+    WORKER_DRAINING("dev.cube.worker.draining", WorkerEvent.Draining.class),
+    WORKER_LOST("dev.cube.worker.lost", WorkerEvent.Lost.class),
+    PLACEMENT_REQUESTED("dev.cube.placement.requested", PlacementEvent.Requested.class),
+    PLACEMENT_RELEASED("dev.cube.placement.released", PlacementEvent.Released.class),
     ASSIGNMENT_START("dev.cube.assignment.start", AssignmentEvent.Start.class),
     ASSIGNMENT_STOP("dev.cube.assignment.stop", AssignmentEvent.Stop.class);
 

@@ -8,6 +8,11 @@ import java.util.List;
 /** Everything that can happen to a task. Keyed by task id on {@code cube.task-events}. */
 public sealed interface TaskEvent extends EventData {
 
+    /** An event in which a worker (or the scheduler) reports on one attempt of the task. */
+    sealed interface AttemptReport extends TaskEvent {
+        int attempt();
+    }
+
     /** A user asked for the task to run. */
     record Submitted(TaskSpec spec) implements TaskEvent {
     }
@@ -22,19 +27,19 @@ public sealed interface TaskEvent extends EventData {
 
     /** The worker started the task's container. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Running(String workerId, int attempt, String containerId, List<PublishedPort> ports) implements TaskEvent {
+    record Running(String workerId, int attempt, String containerId, List<PublishedPort> ports) implements AttemptReport {
         public Running {
             ports = ports == null ? List.of() : List.copyOf(ports);
         }
     }
 
     /** The container exited with code 0. */
-    record Completed(int attempt, int exitCode) implements TaskEvent {
+    record Completed(int attempt, int exitCode) implements AttemptReport {
     }
 
     /** The attempt failed: a non-zero exit, an OOM kill, an image that cannot be had, a failed health check. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Failed(int attempt, Integer exitCode, String reason, boolean oomKilled) implements TaskEvent {
+    record Failed(int attempt, Integer exitCode, String reason, boolean oomKilled) implements AttemptReport {
     }
 
     /** A user asked for the task to stop. */
@@ -44,12 +49,12 @@ public sealed interface TaskEvent extends EventData {
 
     /** The worker stopped and removed the attempt's container. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Stopped(int attempt, String reason) implements TaskEvent {
+    record Stopped(int attempt, String reason) implements AttemptReport {
     }
 
     /** The worker running the attempt was declared lost. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Lost(String workerId, int attempt, String reason) implements TaskEvent {
+    record Lost(String workerId, int attempt, String reason) implements AttemptReport {
     }
 
     /** A container port and the host port the engine published it on. */

@@ -9,9 +9,22 @@ public sealed interface WorkerEvent extends EventData {
 
     String workerId();
 
-    /** A worker is alive and can take work: sent when it starts and then every few seconds. */
+    /** A worker is alive and can take work: sent when it starts and then every few seconds, with its live stats. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Heartbeat(String workerId, String address, Capacity capacity, Instant startedAt) implements WorkerEvent {
+    record Heartbeat(String workerId, String address, Capacity capacity, Instant startedAt, Stats stats) implements WorkerEvent {
+        public Heartbeat(String workerId, String address, Capacity capacity, Instant startedAt) {
+            this(workerId, address, capacity, startedAt, null);
+        }
+    }
+
+    /** An operator asked that the worker take no new work and hand its tasks over. Written by the manager's API. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Draining(String workerId, String reason) implements WorkerEvent {
+    }
+
+    /** The worker was silent for longer than its TTL plus grace; its attempts were declared lost. Written by the scheduler. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Lost(String workerId, Instant lastSeen, String reason) implements WorkerEvent {
     }
 
     /** A worker shut down cleanly and takes no more work. */
@@ -21,5 +34,12 @@ public sealed interface WorkerEvent extends EventData {
 
     /** What a worker offers: cpu in cores, memory and disk in MB. */
     record Capacity(double cpu, long memory, long disk) {
+    }
+
+    /**
+     * What a worker measured at the heartbeat: cpu usage of the machine from 0 to 1, memory and
+     * disk in use in MB, the one-minute load average, and how many containers of Cube it runs.
+     */
+    record Stats(double cpuUsage, long memoryUsed, long diskUsed, double loadAverage, int containers) {
     }
 }

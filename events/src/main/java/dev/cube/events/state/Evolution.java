@@ -14,6 +14,14 @@ public sealed interface Evolution {
     record Duplicate(TaskState state) implements Evolution {
     }
 
+    /**
+     * A late report about an earlier attempt (for example from a worker that comes back after its
+     * tasks were moved): true once, but no longer about the task's current attempt. Nothing changes,
+     * and it is not an error.
+     */
+    record Ignored(TaskState state, String reason) implements Evolution {
+    }
+
     /** The event does not apply to this state; the state is unchanged and {@code reason} says why. */
     record Rejected(TaskState state, String reason) implements Evolution {
     }

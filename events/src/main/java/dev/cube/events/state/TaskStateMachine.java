@@ -12,6 +12,8 @@ import dev.cube.events.TaskEvent.Stopped;
 import dev.cube.events.TaskEvent.Submitted;
 import dev.cube.events.TaskEvent.Unplaced;
 
+import dev.cube.events.spec.TaskSpec;
+
 import java.util.List;
 
 import static dev.cube.events.state.TaskStatus.Completed;
@@ -52,6 +54,10 @@ public final class TaskStateMachine {
             return data instanceof Submitted submitted
                     ? new Evolution.Applied(submit(event, submitted))
                     : new Evolution.Rejected(null, "unknown task " + event.subject() + ": its first event must be " + "dev.cube.task.submitted");
+        }
+        if (data instanceof TaskEvent.AttemptReport report && report.attempt() < state.attempt()) {
+            return new Evolution.Ignored(state, "a late report about attempt " + report.attempt()
+                    + "; task " + state.id() + " is at attempt " + state.attempt());
         }
         TaskState.Builder next = state.toBuilder();
         String rejection = switch (data) {
@@ -109,8 +115,11 @@ public final class TaskStateMachine {
         if (state.desiredState() == DesiredState.Stopped) {
             return "cannot schedule task " + state.id() + ": a stop was requested";
         }
-        if (state.state() == Completed || state.state() == Stopped) {
-            return "cannot schedule a " + state.state() + " task";
+        if (state.state() == Stopped) {
+            return "cannot schedule a Stopped task";
+        }
+        if (state.state() == Completed && state.spec().restartPolicy().mode() != TaskSpec.RestartPolicy.Mode.ALWAYS) {
+            return "cannot schedule a Completed task: only a task whose restart policy is 'always' runs again after a clean exit";
         }
         if (scheduled.attempt() != state.attempt() + 1) {
             return "scheduled attempt " + scheduled.attempt() + " must be the next attempt, " + (state.attempt() + 1);

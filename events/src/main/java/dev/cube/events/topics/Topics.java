@@ -22,6 +22,15 @@ public final class Topics {
                     "message.timestamp.type", "LogAppendTime"),
             Serdes.String(), new CubeEventSerde());
 
+    /**
+     * The scheduler's input: placement requests and releases, keyed by task id. One partition, so
+     * that a single writer owns every worker's allocation and no worker is ever over-committed.
+     */
+    public static final Topic<String, CubeEvent> PLACEMENT = new Topic<>("cube.placement", 1,
+            Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(7L * 24 * 3600 * 1000),
+                    "message.timestamp.type", "LogAppendTime"),
+            Serdes.String(), new CubeEventSerde());
+
     /** Worker heartbeats and departures, keyed by worker id; only the latest per worker matters. */
     public static final Topic<String, CubeEvent> WORKERS = new Topic<>("cube.workers", 1,
             Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime",
@@ -38,7 +47,7 @@ public final class Topics {
             Map.of("cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1"),
             Serdes.String(), Serdes.ByteArray());
 
-    public static final List<Topic<?, ?>> ALL = List.of(TASK_EVENTS, ASSIGNMENTS, WORKERS, TASK_STATE, DEAD_LETTERS);
+    public static final List<Topic<?, ?>> ALL = List.of(TASK_EVENTS, ASSIGNMENTS, PLACEMENT, WORKERS, TASK_STATE, DEAD_LETTERS);
 
     /** Header names on dead letters. */
     public static final class DeadLetterHeaders {

@@ -2,6 +2,7 @@ package dev.cube.events.wire;
 
 import dev.cube.events.EventData;
 import dev.cube.events.AssignmentEvent;
+import dev.cube.events.PlacementEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.spec.TaskSpecValidator;
 import dev.cube.events.spec.Violation;
@@ -58,6 +59,19 @@ public final class EventRules {
                 }
             }
             case WorkerEvent.Left e -> text(e.workerId(), "data.workerId", true, out);
+            case WorkerEvent.Draining e -> text(e.workerId(), "data.workerId", true, out);
+            case WorkerEvent.Lost e -> text(e.workerId(), "data.workerId", true, out);
+            case PlacementEvent.Requested e -> {
+                text(e.taskId(), "data.taskId", true, out);
+                attempt(e.attempt(), out);
+                if (e.resources() == null) {
+                    out.add(new Violation("data.resources", "is required"));
+                }
+            }
+            case PlacementEvent.Released e -> {
+                text(e.taskId(), "data.taskId", true, out);
+                attempt(e.attempt(), out);
+            }
             case AssignmentEvent.Start e -> {
                 text(e.workerId(), "data.workerId", true, out);
                 text(e.taskId(), "data.taskId", true, out);

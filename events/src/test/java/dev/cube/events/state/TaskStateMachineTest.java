@@ -3,12 +3,14 @@ package dev.cube.events.state;
 import dev.cube.events.EventData;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;
+import dev.cube.events.spec.TaskSpec;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import static dev.cube.events.state.TaskHistory.SPEC;
@@ -342,12 +344,26 @@ class TaskStateMachineTest {
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("eventsOfTheFirstAttempt")
-        void rejectsAnEventOfTheStaleAttempt(TaskEvent staleEvent) {
-            given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), failed(1, 1, "exit 1"), scheduled("w2", 2));
+        void ignoresALateReportAboutAnEarlierAttempt(TaskEvent staleEvent) {
+            TaskState before = given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), failed(1, 1, "exit 1"), scheduled("w2", 2)).state();
 
-            String reason = expectRejected(when(staleEvent));
+            Evolution evolution = when(staleEvent);
 
-            assertThat(reason).contains("attempt 1").contains("current attempt 2");
+            assertThat(evolution).isInstanceOf(Evolution.Ignored.class);
+            assertThat(evolution.state()).isEqualTo(before);
+            assertThat(((Evolution.Ignored) evolution).reason()).contains("attempt 1").contains("attempt 2");
+        }
+
+        @Test
+        void runsAgainAfterACleanExitOnlyWhenItsPolicyIsAlways() {
+            TaskSpec always = new TaskSpec("svc", "cube/busybox:local", List.of("true"), null, null, null, null, null,
+                    new TaskSpec.RestartPolicy(TaskSpec.RestartPolicy.Mode.ALWAYS, 3, null), null, null);
+            given(new TaskEvent.Submitted(always), scheduled("w1", 1), running("w1", 1, "c-1"), completed(1));
+
+            TaskState state = expectApplied(when(scheduled("w2", 2)));
+
+            assertThat(state.state()).isEqualTo(TaskStatus.Scheduled);
+            assertThat(state.attempt()).isEqualTo(2);
         }
 
         private static void assertFreshAttempt(TaskState state, String workerId, int attempt) {

@@ -6,6 +6,7 @@ import dev.cube.events.AssignmentEvent;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.EventData;
 import dev.cube.events.EventType;
+import dev.cube.events.PlacementEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;
 import dev.cube.events.spec.TaskSpec;
@@ -50,8 +51,14 @@ class CloudEventCodecTest {
             case TASK_STOPPED -> new TaskEvent.Stopped(1, null);
             case TASK_LOST -> new TaskEvent.Lost("w1", 1, "no heartbeat for 30 s");
             case WORKER_HEARTBEAT -> new WorkerEvent.Heartbeat("w1", "10.0.0.7:7070",
-                    new WorkerEvent.Capacity(4.0, 8192, 100_000), Instant.parse("2026-01-31T11:00:00Z"));
+                    new WorkerEvent.Capacity(4.0, 8192, 100_000), Instant.parse("2026-01-31T11:00:00Z"),
+                    new WorkerEvent.Stats(0.25, 2048, 40_000, 0.7, 3));
             case WORKER_LEFT -> new WorkerEvent.Left("w1", "shutdown");
+            case WORKER_DRAINING -> new WorkerEvent.Draining("w1", "kernel upgrade");
+            case WORKER_LOST -> new WorkerEvent.Lost("w1", Instant.parse("2026-01-31T11:59:00Z"), "no heartbeat for 20 s");
+            case PLACEMENT_REQUESTED -> new PlacementEvent.Requested("task-1", 2, new PlacementEvent.Resources(0.5, 256, 1024),
+                    Instant.parse("2026-01-31T12:00:05Z"), "restart after failure");
+            case PLACEMENT_RELEASED -> new PlacementEvent.Released("task-1", 1, "w1");
             case ASSIGNMENT_START -> new AssignmentEvent.Start("w1", "task-1", 1, FULL_SPEC);
             case ASSIGNMENT_STOP -> new AssignmentEvent.Stop("w1", "task-1", 1, null);
         };

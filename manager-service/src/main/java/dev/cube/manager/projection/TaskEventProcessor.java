@@ -97,6 +97,7 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
         switch (evolution) {
             case Evolution.Duplicate ignored -> {
             }
+            case Evolution.Ignored ignored -> LOG.info("ignored {} {}: {}", event.type().typeName(), event.id(), ignored.reason());
             case Evolution.Rejected rejected -> deadLetter(record, null, "rejected " + event.type().typeName() + " " + event.id() + ": " + rejected.reason());
             case Evolution.Applied applied -> {
                 if (before == null) {
