@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Appends events that the HTTP API accepts to {@code cube.task-events}, acknowledged by all in-sync replicas. */
+/** Appends the events that the HTTP API accepts, acknowledged by all in-sync replicas. */
 public final class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, CubeEvent> producer;
@@ -30,10 +30,19 @@ public final class EventPublisher implements AutoCloseable {
                 Topics.TASK_EVENTS.keySerde().serializer(), Topics.TASK_EVENTS.valueSerde().serializer());
     }
 
-    /** Appends {@code event} keyed by its subject (the task id) and waits for the broker's acknowledgement. */
+    /** Appends {@code event} to {@code cube.task-events} keyed by its subject (the task id) and waits for the broker's acknowledgement. */
     public RecordMetadata append(CubeEvent event) {
+        return append(Topics.TASK_EVENTS.name(), event);
+    }
+
+    /** Appends a worker event to {@code cube.workers} keyed by its subject (the worker id). */
+    public RecordMetadata appendWorkerEvent(CubeEvent event) {
+        return append(Topics.WORKERS.name(), event);
+    }
+
+    private RecordMetadata append(String topic, CubeEvent event) {
         try {
-            return producer.send(new ProducerRecord<>(Topics.TASK_EVENTS.name(), event.subject(), event)).get(35, TimeUnit.SECONDS);
+            return producer.send(new ProducerRecord<>(topic, event.subject(), event)).get(35, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LogUnavailableException("interrupted while appending to the log", e);

@@ -15,5 +15,7 @@ public record ManagerSettings(
         @Value("${cube.manager.commit-interval:100ms}") Duration commitInterval,
         @Value("${cube.manager.replication-factor:1}") int replicationFactor,
         @Value("${cube.manager.worker-ttl:15s}") Duration workerTtl,
-        @Value("${cube.manager.placement-interval:500ms}") Duration placementInterval) {
+        @Value("${cube.manager.worker-grace:5s}") Duration workerGrace,
+        @Value("${cube.manager.placement-interval:500ms}") Duration placementInterval,
+        @Value("${cube.manager.scheduler:epvm}") String scheduler) {
 }

@@ -52,7 +52,9 @@ class TaskApiIT {
         assertThat(task.get("desiredState").asText()).isEqualTo("Running");
         assertThat(task.get("image").asText()).isEqualTo("cube/busybox:local");
         assertThat(task.get("memory").asLong()).isEqualTo(64);
-        assertThat(task.get("reason").asText()).contains("no live worker");
+        JsonNode waiting = await().atMost(Duration.ofSeconds(30)).until(() -> json(manager.get("/api/v1/tasks/" + id)), t -> t.has("reason"));
+        assertThat(waiting.get("state").asText()).isEqualTo("Pending");
+        assertThat(waiting.get("reason").asText()).contains("no live worker");
 
         JsonNode events = json(manager.get("/api/v1/tasks/" + id + "/events")).get("items");
         assertThat(events.get(0).get("event").get("type").asText()).isEqualTo("dev.cube.task.submitted");

@@ -2,6 +2,8 @@ package dev.cube.manager.projection;
 
 import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.ManagerSettings;
+import dev.cube.manager.scheduling.Allocation;
+import dev.cube.manager.scheduling.Scheduler;
 import dev.cube.manager.scheduling.WorkerRegistry;
 import dev.cube.events.topics.Topics;
 import dev.cube.infra.TopicSetup;
@@ -49,7 +51,8 @@ public final class ProjectionRunner {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         this.streams = new KafkaStreams(
-                TaskProjection.build(workers::live, clock, settings.placementInterval(),
+                TaskProjection.build(workers, Scheduler.named(settings.scheduler()), clock, settings.placementInterval(),
+                        settings.workerTtl().plus(settings.workerGrace()),
                         TopicSetup.partitionCount(settings.bootstrapServers(), Topics.TASK_EVENTS.name())), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("the projection's stream thread failed; replacing it", e);
@@ -73,6 +76,14 @@ public final class ProjectionRunner {
             throw new InvalidStateStoreException("the projection is " + streams.state());
         }
         return streams.store(StoreQueryParameters.fromNameAndType(TaskProjection.TASK_STATE_STORE, QueryableStoreTypes.<String, dev.cube.events.state.TaskState>keyValueStore()));
+    }
+
+    /** What the scheduler has placed on each worker. */
+    public ReadOnlyKeyValueStore<String, Allocation> allocations() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw new InvalidStateStoreException("the projection is " + streams.state());
+        }
+        return streams.store(StoreQueryParameters.fromNameAndType(TaskProjection.ALLOCATIONS_STORE, QueryableStoreTypes.<String, Allocation>keyValueStore()));
     }
 
     public ReadOnlyKeyValueStore<String, Long> firstOffsets() {

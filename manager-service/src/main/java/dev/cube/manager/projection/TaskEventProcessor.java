@@ -2,6 +2,8 @@ package dev.cube.manager.projection;
 
 import dev.cube.events.AssignmentEvent;
 import dev.cube.events.CubeEvent;
+import dev.cube.events.EventData;
+import dev.cube.events.PlacementEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.state.Evolution;
 import dev.cube.events.state.TaskState;
@@ -11,69 +13,54 @@ import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics.DeadLetterHeaders;
 import dev.cube.events.wire.CloudEventCodec;
 import dev.cube.events.wire.InvalidEventException;
-import dev.cube.manager.scheduling.Placement;
-import dev.cube.manager.scheduling.WorkerInfo;
+import dev.cube.manager.scheduling.RestartPolicy;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
- * Folds each task event into the task's state, reacts to what was applied (place, order a start or
- * a stop), and sends what cannot be used to the dead-letter topic with the reason. Decisions are
- * events: they are applied here at once and written to the log in the same transaction, so when
- * they come back from the log they are duplicates and change nothing.
+ * Folds each task event into the task's state with {@link TaskStateMachine#evolve}, acts on what
+ * was applied, and sends what cannot be used to the dead-letter topic with the reason. Acting means:
+ * ask the scheduler to place a new attempt (submission, restart), tell it when an attempt stops
+ * holding resources, and give workers their start and stop orders. All of it commits in the same
+ * transaction as the state.
  */
 final class TaskEventProcessor implements Processor<String, byte[], String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskEventProcessor.class);
     static final String SOURCE = "/cube/manager";
 
-    private final Supplier<List<WorkerInfo>> liveWorkers;
     private final Clock clock;
-    private final Duration placementInterval;
     private final int taskEventPartitions;
-    private final Placement placement = new Placement();
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, TaskState> tasks;
-    private KeyValueStore<String, Long> waiting;
     private KeyValueStore<String, Long> firstOffsets;
 
-    TaskEventProcessor(Supplier<List<WorkerInfo>> liveWorkers, Clock clock, Duration placementInterval, int taskEventPartitions) {
-        this.taskEventPartitions = taskEventPartitions;
-        this.liveWorkers = liveWorkers;
+    TaskEventProcessor(Clock clock, int taskEventPartitions) {
         this.clock = clock;
-        this.placementInterval = placementInterval;
+        this.taskEventPartitions = taskEventPartitions;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.tasks = context.getStateStore(TaskProjection.TASK_STATE_STORE);
-        this.waiting = context.getStateStore(TaskProjection.WAITING_TASKS_STORE);
         this.firstOffsets = context.getStateStore(TaskProjection.FIRST_OFFSETS_STORE);
-        context.schedule(placementInterval, PunctuationType.WALL_CLOCK_TIME, now -> placeWaitingTasks());
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         if (record.key() == null) {
-            deadLetter(record, "key", "the record key is required: it must be the task id (the event's subject)");
+            deadLetter(context, record, "key", "the record key is required: it must be the task id (the event's subject)");
             return;
         }
         if (arrivedOnAnotherPartition(record)) {
@@ -83,13 +70,13 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
         }
         CubeEvent event;
         try {
-            event = CloudEventCodec.decode(record.value());
+            event = CloudEventCodec.decode(record.headers(), record.value());
         } catch (InvalidEventException e) {
-            deadLetter(record, e.field(), e.reason());
+            deadLetter(context, record, e.field(), e.reason());
             return;
         }
         if (!record.key().equals(event.subject())) {
-            deadLetter(record, "subject", "the record key '" + record.key() + "' must equal the event subject '" + event.subject() + "' (the task id)");
+            deadLetter(context, record, "subject", "the record key '" + record.key() + "' must equal the event subject '" + event.subject() + "' (the task id)");
             return;
         }
         TaskState before = tasks.get(event.subject());
@@ -98,91 +85,61 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
             case Evolution.Duplicate ignored -> {
             }
             case Evolution.Ignored ignored -> LOG.info("ignored {} {}: {}", event.type().typeName(), event.id(), ignored.reason());
-            case Evolution.Rejected rejected -> deadLetter(record, null, "rejected " + event.type().typeName() + " " + event.id() + ": " + rejected.reason());
+            case Evolution.Rejected rejected -> {
+                deadLetter(context, record, null, "rejected " + event.type().typeName() + " " + event.id() + ": " + rejected.reason());
+                if (event.data() instanceof TaskEvent.Scheduled scheduled && before != null) {
+                    // The scheduler reserved room for a placement the task no longer takes: give it back.
+                    place(before.id(), new PlacementEvent.Released(before.id(), scheduled.attempt(), scheduled.workerId()));
+                }
+            }
             case Evolution.Applied applied -> {
                 if (before == null) {
                     context.recordMetadata().ifPresent(meta -> firstOffsets.put(event.subject(), meta.offset()));
                 }
-                save(react(before, applied.state(), event));
+                tasks.put(applied.state().id(), applied.state());
+                context.forward(new Record<String, Object>(applied.state().id(), applied.state(), clock.millis()), TaskProjection.TASK_STATE_SINK);
+                react(before, applied.state(), (TaskEvent) event.data());
             }
         }
     }
 
-    /** Acts on an applied event; answers the task's state after any decision taken at once. */
-    private TaskState react(TaskState before, TaskState after, CubeEvent event) {
-        switch ((TaskEvent) event.data()) {
-            case TaskEvent.Submitted ignored -> {
-                TaskState placed = place(after);
-                if (placed.state() == TaskStatus.Pending) {
-                    waiting.put(placed.id(), clock.millis());
-                }
-                return placed;
-            }
-            case TaskEvent.StopRequested ignored -> {
-                waiting.delete(after.id());
-                if (before != null && TaskStatus.ON_A_WORKER.contains(before.state())) {
-                    order(new AssignmentEvent.Stop(before.workerId(), before.id(), before.attempt(), "stop requested"));
-                }
-            }
+    private void react(TaskState before, TaskState after, TaskEvent event) {
+        boolean heldBefore = before != null && RestartPolicy.holdsResources(before.state());
+        boolean sameAttempt = before != null && before.attempt() == after.attempt();
+        if (heldBefore && (!RestartPolicy.holdsResources(after.state()) || !sameAttempt)) {
+            place(after.id(), new PlacementEvent.Released(after.id(), before.attempt(), before.workerId()));
+        }
+        switch (event) {
+            case TaskEvent.Submitted submitted -> place(after.id(), new PlacementEvent.Requested(after.id(), 1,
+                    RestartPolicy.resourcesOf(submitted.spec()), null, "submitted"));
             case TaskEvent.Scheduled scheduled -> {
-                // A placement this processor did not make (its own come back as duplicates): the worker still needs its order.
-                waiting.delete(after.id());
+                if (heldBefore && !sameAttempt) {
+                    order(new AssignmentEvent.Stop(before.workerId(), before.id(), before.attempt(), "replaced by attempt " + scheduled.attempt()));
+                }
                 order(new AssignmentEvent.Start(scheduled.workerId(), after.id(), scheduled.attempt(), after.spec()));
             }
-            default -> {
+            case TaskEvent.StopRequested ignored -> {
+                if (heldBefore) {
+                    order(new AssignmentEvent.Stop(before.workerId(), before.id(), before.attempt(), "stop requested"));
+                } else {
+                    // Withdraw a placement the task may be waiting for (first run or restart).
+                    place(after.id(), new PlacementEvent.Released(after.id(), after.attempt() + 1, null));
+                }
             }
-        }
-        return after;
-    }
-
-    private void placeWaitingTasks() {
-        List<String> ids = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = waiting.all()) {
-            it.forEachRemaining(entry -> ids.add(entry.key));
-        }
-        for (String id : ids) {
-            TaskState task = tasks.get(id);
-            TaskState placed = task == null ? null : place(task);
-            if (placed != task) {
-                save(placed);
+            case TaskEvent.Completed ignored -> restartIfWanted(after);
+            case TaskEvent.Failed ignored -> restartIfWanted(after);
+            case TaskEvent.Lost ignored -> restartIfWanted(after);
+            case TaskEvent.Unplaced ignored -> {
             }
-            if (placed == null || placed.state() != TaskStatus.Pending) {
-                waiting.delete(id);
+            case TaskEvent.Running ignored -> {
+            }
+            case TaskEvent.Stopped ignored -> {
             }
         }
     }
 
-    /** Tries to place a Pending task, recording the decision in the log; answers the state after it (the same when nothing was decided). */
-    private TaskState place(TaskState task) {
-        Optional<TaskEvent> decision = placement.decide(task, liveWorkers.get());
-        if (decision.isEmpty()) {
-            return task;
-        }
-        CubeEvent event = CubeEvent.of(SOURCE, task.id(), clock.instant(), decision.get());
-        Evolution evolution = TaskStateMachine.evolve(task, event);
-        if (!(evolution instanceof Evolution.Applied applied)) {
-            LOG.error("the manager's own decision {} for task {} was refused: {}", decision.get(), task.id(), evolution);
-            return task;
-        }
-        append(event);
-        if (decision.get() instanceof TaskEvent.Scheduled scheduled) {
-            order(new AssignmentEvent.Start(scheduled.workerId(), task.id(), scheduled.attempt(), task.spec()));
-        }
-        return applied.state();
-    }
-
-    private void save(TaskState state) {
-        tasks.put(state.id(), state);
-        context.forward(new Record<String, Object>(state.id(), state, clock.millis()), TaskProjection.TASK_STATE_SINK);
-    }
-
-    private void append(CubeEvent event) {
-        context.forward(new Record<String, Object>(event.subject(), event, clock.millis()), TaskProjection.TASK_EVENTS_SINK);
-    }
-
-    private void order(AssignmentEvent order) {
-        CubeEvent event = CubeEvent.of(SOURCE, order.taskId(), clock.instant(), order);
-        context.forward(new Record<String, Object>(order.workerId(), event, clock.millis()), TaskProjection.ASSIGNMENTS_SINK);
+    private void restartIfWanted(TaskState task) {
+        RestartPolicy.next(task, clock.instant()).ifPresent(request -> place(task.id(), request));
     }
 
     private boolean arrivedOnAnotherPartition(Record<String, byte[]> record) {
@@ -191,7 +148,21 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
                 .orElse(false);
     }
 
-    private void deadLetter(Record<String, byte[]> record, String field, String reason) {
+    private void place(String taskId, PlacementEvent request) {
+        forward(TaskProjection.PLACEMENT_SINK, taskId, taskId, request);
+    }
+
+    private void order(AssignmentEvent order) {
+        forward(TaskProjection.ASSIGNMENTS_SINK, order.workerId(), order.taskId(), order);
+    }
+
+    private void forward(String sink, String key, String subject, EventData data) {
+        CubeEvent event = CubeEvent.of(SOURCE, subject, clock.instant(), data);
+        context.forward(new Record<String, Object>(key, event, clock.millis()), sink);
+    }
+
+    /** Sends {@code record} to {@code cube.dead-letters} untouched, with headers saying why and where it came from. */
+    static void deadLetter(ProcessorContext<String, Object> context, Record<String, byte[]> record, String field, String reason) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.add(DeadLetterHeaders.REASON, reason.getBytes(StandardCharsets.UTF_8));
         if (field != null) {

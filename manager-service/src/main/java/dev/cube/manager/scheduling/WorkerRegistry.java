@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The workers the manager knows, folded from {@code cube.workers} by a consumer of its own that
  * reads the topic from the beginning. A worker is live while its last heartbeat is younger than the TTL.
  */
-public final class WorkerRegistry implements AutoCloseable {
+public final class WorkerRegistry implements WorkerView, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
 
@@ -38,6 +38,9 @@ public final class WorkerRegistry implements AutoCloseable {
     private final Clock clock;
     private final Duration ttl;
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<TopicPartition, Long> endAtStart;
+    private volatile boolean caughtUp;
 
     public WorkerRegistry(String bootstrapServers, Clock clock, Duration ttl) {
         this.clock = clock;
@@ -52,6 +55,7 @@ public final class WorkerRegistry implements AutoCloseable {
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        this.endAtStart = consumer.endOffsets(partitions);
         this.thread = Thread.ofPlatform().name("cube-worker-registry").daemon().unstarted(this::run);
     }
 
@@ -64,15 +68,36 @@ public final class WorkerRegistry implements AutoCloseable {
         return ttl;
     }
 
+    /** Whether the registry has read everything that was on the topic when the manager started: before that, absence means nothing. */
+    @Override
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Grows whenever what the registry knows changes, so that others can tell when to look again. */
+    @Override
+    public long version() {
+        return version.get();
+    }
+
+    /** Workers new work may go to: live and not draining. */
+    @Override
+    public List<WorkerInfo> takingWork() {
+        Instant now = clock.instant();
+        return workers.values().stream().filter(w -> w.takesWork(now, ttl)).sorted(Comparator.comparing(WorkerInfo::id)).toList();
+    }
+
     public List<WorkerInfo> live() {
         Instant now = clock.instant();
         return workers.values().stream().filter(w -> w.isLive(now, ttl)).sorted(Comparator.comparing(WorkerInfo::id)).toList();
     }
 
+    @Override
     public List<WorkerInfo> all() {
         return workers.values().stream().sorted(Comparator.comparing(WorkerInfo::id)).toList();
     }
 
+    @Override
     public Optional<WorkerInfo> get(String id) {
         return Optional.ofNullable(workers.get(id));
     }
@@ -82,6 +107,10 @@ public final class WorkerRegistry implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     apply(record);
+                }
+                if (!caughtUp && endAtStart.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
+                    caughtUp = true;
+                    LOG.info("worker registry caught up: {} workers known", workers.size());
                 }
             }
         } catch (WakeupException e) {
@@ -107,12 +136,18 @@ public final class WorkerRegistry implements AutoCloseable {
         }
         Instant seen = Instant.ofEpochMilli(record.timestamp());
         switch (event.data()) {
-            case WorkerEvent.Heartbeat beat -> workers.put(beat.workerId(),
-                    new WorkerInfo(beat.workerId(), beat.address(), beat.capacity(), beat.startedAt(), seen, false));
-            case WorkerEvent.Left left -> workers.computeIfPresent(left.workerId(),
-                    (id, known) -> new WorkerInfo(id, known.address(), known.capacity(), known.startedAt(), seen, true));
+            // A heartbeat after a drain keeps the drain: only a new process (a new startedAt) takes work again.
+            case WorkerEvent.Heartbeat beat -> workers.compute(beat.workerId(), (id, known) -> new WorkerInfo(id, beat.address(),
+                    beat.capacity(), beat.startedAt(), seen, false,
+                    known != null && known.draining() && java.util.Objects.equals(known.startedAt(), beat.startedAt()), beat.stats()));
+            case WorkerEvent.Left left -> workers.computeIfPresent(left.workerId(), (id, known) -> new WorkerInfo(id, known.address(),
+                    known.capacity(), known.startedAt(), known.lastSeen(), true, known.draining(), known.stats()));
+            case WorkerEvent.Draining draining -> workers.computeIfPresent(draining.workerId(), (id, known) -> new WorkerInfo(id,
+                    known.address(), known.capacity(), known.startedAt(), known.lastSeen(), known.left(), true, known.stats()));
+            case WorkerEvent.Lost lost -> LOG.info("worker {} was declared lost: {}", lost.workerId(), lost.reason());
             default -> LOG.warn("ignoring a {} event on {}", event.type().typeName(), record.topic());
         }
+        version.incrementAndGet();
     }
 
     @Override
