@@ -3,6 +3,8 @@ package dev.cube.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cube.cli.DevCluster;
 import dev.cube.events.wire.Json;
+import dev.cube.worker.WorkerApplication;
+import io.micronaut.context.ApplicationContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,25 +31,63 @@ final class Cluster implements AutoCloseable {
     final DevCluster cube;
     final String workerId;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, ApplicationContext> extraWorkers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> workerIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Cluster(DevCluster cube, String workerId) {
         this.cube = cube;
         this.workerId = workerId;
+        this.workerIds.add(workerId);
     }
 
     static Cluster start() {
+        return start("e2e-" + UUID.randomUUID().toString().substring(0, 8), Map.of());
+    }
+
+    /** A cluster whose first worker is {@code workerId}; {@code extra} settings go to the manager and that worker. */
+    static Cluster start(String workerId, Map<String, Object> extra) {
         try {
-            String workerId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
             Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cube-e2e-");
-            DevCluster cube = DevCluster.start(dir, 0, -1, workerId, Map.of(
+            Map<String, Object> settings = new java.util.HashMap<>(Map.of(
                     "cube.manager.application-id", "cube-e2e-" + UUID.randomUUID(),
                     "cube.worker.stop-grace", "2s"));
+            settings.putAll(extra);
+            DevCluster cube = DevCluster.start(dir, 0, -1, workerId, settings);
             Cluster cluster = new Cluster(cube, workerId);
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.get("/api/v1/workers/" + workerId).statusCode() == 200);
             return cluster;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Starts another worker in this JVM with the given id and declared capacity. */
+    void addWorker(String id, double cpu, long memoryMb) {
+        workerIds.add(id);
+        extraWorkers.put(id, WorkerApplication.start(workerSettings(id, cpu, memoryMb)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/v1/workers/" + id).statusCode() == 200);
+    }
+
+    void stopWorker(String id) {
+        ApplicationContext worker = extraWorkers.remove(id);
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    Map<String, Object> workerSettings(String id, double cpu, long memoryMb) {
+        return Map.of("cube.kafka.bootstrap", cube.bootstrapServers(), "cube.worker.id", id, "cube.worker.address", "127.0.0.1",
+                "cube.worker.cpu", cpu, "cube.worker.memory", memoryMb, "cube.worker.stop-grace", "2s",
+                "cube.worker.heartbeat-interval", "1s");
+    }
+
+    /** Remembers a worker started elsewhere (another process), so that its containers are checked at the end. */
+    void track(String id) {
+        workerIds.add(id);
+    }
+
+    JsonNode worker(String id) {
+        return json(get("/api/v1/workers/" + id).body());
     }
 
     String submit(String spec) {
@@ -110,9 +150,10 @@ final class Cluster implements AutoCloseable {
     /** Stops the cluster, then checks that the worker left none of its containers behind (and removes any it did). */
     @Override
     public void close() {
+        extraWorkers.values().forEach(ApplicationContext::close);
         cube.close();
-        List<String> left = Docker.containersOfWorker(workerId);
+        List<String> left = workerIds.stream().flatMap(id -> Docker.containersOfWorker(id).stream()).toList();
         Docker.forceRemove(left);
-        assertThat(left).as("containers left on the engine by worker " + workerId).isEmpty();
+        assertThat(left).as("containers left on the engine by workers " + workerIds).isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cube.manager;
 
+import dev.cube.infra.TopicSetup;
 import dev.cube.manager.scheduling.WorkerRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -20,6 +21,9 @@ class ManagerFactory {
     @Singleton
     @Bean(preDestroy = "close")
     WorkerRegistry workerRegistry(ManagerSettings settings, Clock clock) {
+        // The registry reads every partition of cube.workers from the start: on a fresh cluster
+        // (docker compose up) the topics must exist before it looks them up.
+        TopicSetup.ensureTopics(settings.bootstrapServers(), (short) settings.replicationFactor());
         return new WorkerRegistry(settings.bootstrapServers(), clock, settings.workerTtl()).start();
     }
 

@@ -11,6 +11,8 @@ import dev.cube.worker.runtime.ContainerRuntimeException;
 import dev.cube.worker.runtime.ContainerStatus;
 import dev.cube.worker.runtime.EngineUnavailableException;
 import dev.cube.worker.runtime.ImageUnavailableException;
+import dev.cube.worker.stats.MachineStats;
+import dev.cube.worker.stats.OshiMachineStats;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -33,9 +35,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -51,14 +55,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>One thread does all the work on containers: it reads the worker's orders from the partition
  * of {@code cube.assignments} that its id maps to, carries them out, and in between looks for
- * containers that have exited. Being one thread, a stop order and an exit never race. Events are
+ * containers that have exited or are unhealthy. Being one thread, a stop order, an exit and a
+ * failed health check never race: health probes run in the background ({@link HealthProbes}),
+ * but only the loop acts on what they found. A container whose health check fails (its HTTP
+ * check does not answer 200, or the engine reports its image's {@code HEALTHCHECK} unhealthy) is
+ * stopped, reported {@code failed} with the reason, and removed. Events are
  * appended to {@code cube.task-events} with ids derived from what they report
  * ({@code <taskId>/<attempt>/running}, {@code .../completed}, {@code .../failed}, {@code .../stopped}),
  * so reporting a fact twice is harmless. Offsets are committed only after the batch's events are
  * acknowledged, so an order is carried out at least once.
  *
  * <p>Containers outlive the worker: {@link #close()} leaves them running, and a worker started
- * again with the same id first reports them (running, or how they ended while it was away).
+ * again with the same id first reports them (running, or how they ended while it was away), then
+ * carries out the orders it missed, and goes on checking their health (the settings are in the
+ * containers' labels). Heartbeats carry the machine's stats ({@link MachineStats}).
  *
  * <p>{@link #start()} and {@link #close()} may be called from any thread, each once.
  */
@@ -71,6 +81,7 @@ public final class Worker implements AutoCloseable {
 
     private final WorkerSettings settings;
     private final ContainerRuntime runtime;
+    private final MachineStats machine;
     private final Clock clock;
     private final String source;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -84,21 +95,28 @@ public final class Worker implements AutoCloseable {
         }
     };
 
+    /** Container id → why its health check failed, until the failure is on the log. Touched by the loop thread only. */
+    private final Map<String, String> healthFailures = new HashMap<>();
+
     private volatile boolean running = true;
+    private volatile int containerCount;
     private volatile Throwable startFailure;
     private volatile int assignedPartition = -1;
     private KafkaProducer<String, CubeEvent> producer;
     private Thread loop;
     private ScheduledExecutorService heartbeats;
+    private HealthProbes health;
     private Instant startedAt;
 
+    /** A worker whose heartbeats carry this machine's stats, read through OSHI. */
     public Worker(WorkerSettings settings, ContainerRuntime runtime) {
-        this(settings, runtime, Clock.systemUTC());
+        this(settings, runtime, new OshiMachineStats(), Clock.systemUTC());
     }
 
-    public Worker(WorkerSettings settings, ContainerRuntime runtime, Clock clock) {
+    public Worker(WorkerSettings settings, ContainerRuntime runtime, MachineStats machine, Clock clock) {
         this.settings = settings;
         this.runtime = runtime;
+        this.machine = machine;
         this.clock = clock;
         this.source = "/cube/worker/" + settings.workerId();
     }
@@ -118,6 +136,7 @@ public final class Worker implements AutoCloseable {
             throw new IllegalStateException("worker " + id() + " was already started");
         }
         startedAt = clock.instant();
+        health = new HealthProbes(settings.healthCheckTimeout());
         producer = new KafkaProducer<>(producerProperties(), Topics.TASK_EVENTS.keySerde().serializer(),
                 Topics.TASK_EVENTS.valueSerde().serializer());
         loop = new Thread(this::runLoop, "cube-worker-" + id());
@@ -180,6 +199,9 @@ public final class Worker implements AutoCloseable {
                 log.warn("Closing the producer of worker {} failed: {}", id(), e.toString());
             }
         }
+        if (health != null) {
+            health.close();
+        }
         log.info("Worker {} closed", id());
     }
 
@@ -204,7 +226,7 @@ public final class Worker implements AutoCloseable {
                         handleBatch(c, partition, records.records(partition));
                     }
                     if (System.nanoTime() - nextExitCheck >= 0) {
-                        reportExits();
+                        checkContainers();
                         nextExitCheck = System.nanoTime() + settings.exitCheckInterval().toNanos();
                     }
                 } catch (RuntimeException e) {
@@ -308,7 +330,7 @@ public final class Worker implements AutoCloseable {
 
     private void onStop(AssignmentEvent.Stop stop, List<Future<RecordMetadata>> sent) {
         List<ContainerInfo> containers = runtime.listOwnedBy(id()).stream()
-                .filter(c -> stop.taskId().equals(c.taskId()))
+                .filter(c -> stop.taskId().equals(c.taskId()) && c.attempt() <= stop.attempt())
                 .toList();
         String reason = stop.reason() == null || stop.reason().isBlank() ? "stop requested" : stop.reason();
         if (containers.isEmpty()) {
@@ -346,15 +368,55 @@ public final class Worker implements AutoCloseable {
         producer.flush();
         delivered(sent);
         log.info("Worker {} found {} container(s) of its own at start", id(), containers.size());
-        reportExits();
+        checkContainers();
     }
 
-    private void reportExits() {
+    /**
+     * Reports the containers that have exited, fails those whose health check failed, starts the
+     * health probes that are due, and counts what still runs for the heartbeats.
+     */
+    private void checkContainers() {
+        for (HealthProbes.Failure failure : health.failures()) {
+            runtime.inspect(failure.containerId())
+                    .filter(c -> c.status() == ContainerStatus.RUNNING && c.attempt() == failure.attempt())
+                    .ifPresent(c -> failUnhealthy(c, failure.reason()));
+        }
+        List<ContainerInfo> running = new ArrayList<>();
+        int count = 0;
         for (ContainerInfo container : runtime.listOwnedBy(id())) {
             if (container.status().hasFinished()) {
                 reportExit(container);
+                continue;
+            }
+            if (container.status() == ContainerStatus.RUNNING && container.unhealthy()) {
+                Optional<ContainerInfo> confirmed = runtime.inspect(container.id()).filter(ContainerInfo::unhealthy);
+                if (confirmed.isPresent()) {
+                    failUnhealthy(confirmed.get(), "Docker health check reported unhealthy");
+                    continue;
+                }
+            }
+            count++;
+            if (container.status() == ContainerStatus.RUNNING) {
+                running.add(container);
             }
         }
+        containerCount = count;
+        health.probeDue(running, System.nanoTime());
+    }
+
+    /** Stops a running container whose health check failed, reports it failed with {@code reason}, and removes it. */
+    private void failUnhealthy(ContainerInfo container, String reason) {
+        if (container.taskId() == null || container.attempt() < 1) {
+            return;
+        }
+        log.info("Task {} attempt {} is unhealthy ({}): stopping container {}", container.taskId(), container.attempt(),
+                reason, shortId(container.id()));
+        health.forget(container.id());
+        healthFailures.put(container.id(), reason);
+        ContainerInfo stopped = runtime.stop(container.id(), settings.stopGrace())
+                .orElse(new ContainerInfo(container.id(), container.taskId(), container.attempt(), ContainerStatus.DEAD,
+                        null, false, List.of()));
+        reportExit(stopped);
     }
 
     /** Appends how the container ended, waits for the append, then removes the container. */
@@ -364,7 +426,10 @@ public final class Worker implements AutoCloseable {
             runtime.stopAndRemove(container.id(), Duration.ZERO);
             return;
         }
-        TaskEvent outcome = outcome(container);
+        String healthFailure = healthFailures.get(container.id());
+        TaskEvent outcome = healthFailure != null
+                ? new TaskEvent.Failed(container.attempt(), container.exitCode(), healthFailure, false)
+                : outcome(container);
         String kind = outcome instanceof TaskEvent.Completed ? "completed" : "failed";
         CubeEvent event = event(container.taskId(), kind, outcome);
         Future<RecordMetadata> sent = send(Topics.TASK_EVENTS.name(), container.taskId(), event);
@@ -375,6 +440,7 @@ public final class Worker implements AutoCloseable {
         log.info("Task {} attempt {} {}", container.taskId(), container.attempt(),
                 outcome instanceof TaskEvent.Failed f ? "failed: " + f.reason() : "completed");
         finished.put(attemptKey(container.taskId(), container.attempt()), event);
+        healthFailures.remove(container.id());
         runtime.stopAndRemove(container.id(), Duration.ZERO);
     }
 
@@ -414,7 +480,8 @@ public final class Worker implements AutoCloseable {
 
     private void heartbeat() {
         try {
-            WorkerEvent.Heartbeat beat = new WorkerEvent.Heartbeat(id(), settings.address(), settings.capacity(), startedAt);
+            WorkerEvent.Heartbeat beat = new WorkerEvent.Heartbeat(id(), settings.address(), settings.capacity(), startedAt,
+                    machine.sample(containerCount));
             send(Topics.WORKERS.name(), id(), CubeEvent.of(source, id(), clock.instant(), beat));
         } catch (RuntimeException e) {
             log.warn("Worker {} could not send a heartbeat: {}", id(), e.toString());

@@ -16,7 +16,7 @@ import java.util.Map;
  * (host name), {@code cube.worker.address} (host name), {@code cube.worker.cpu},
  * {@code cube.worker.memory}, {@code cube.worker.disk} (the machine's cores, MB of memory, MB of
  * disk), {@code cube.worker.heartbeat-interval} (3s), {@code cube.worker.exit-check-interval}
- * (500ms), {@code cube.worker.stop-grace} (10s), {@code cube.docker.host} (DOCKER_HOST, else
+ * (500ms), {@code cube.worker.stop-grace} (10s), {@code cube.worker.health-check-timeout} (2s), {@code cube.docker.host} (DOCKER_HOST, else
  * unix:///var/run/docker.sock), {@code cube.docker.pull-timeout} (5m).
  */
 public final class WorkerApplication {

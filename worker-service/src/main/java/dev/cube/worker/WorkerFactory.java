@@ -3,6 +3,7 @@ package dev.cube.worker;
 import dev.cube.events.WorkerEvent.Capacity;
 import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.runtime.DockerContainerRuntime;
+import dev.cube.worker.stats.OshiMachineStats;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -10,6 +11,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -34,7 +36,7 @@ public class WorkerFactory {
     @Context
     @Bean(preDestroy = "close")
     Worker worker(ContainerRuntime runtime, Environment env) {
-        Worker worker = new Worker(settings(env), runtime);
+        Worker worker = new Worker(settings(env), runtime, new OshiMachineStats(), Clock.systemUTC());
         worker.start();
         return worker;
     }
@@ -53,6 +55,7 @@ public class WorkerFactory {
                 capacity,
                 env.getProperty("cube.worker.heartbeat-interval", Duration.class).orElse(WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL),
                 env.getProperty("cube.worker.exit-check-interval", Duration.class).orElse(WorkerSettings.DEFAULT_EXIT_CHECK_INTERVAL),
-                env.getProperty("cube.worker.stop-grace", Duration.class).orElse(WorkerSettings.DEFAULT_STOP_GRACE));
+                env.getProperty("cube.worker.stop-grace", Duration.class).orElse(WorkerSettings.DEFAULT_STOP_GRACE),
+                env.getProperty("cube.worker.health-check-timeout", Duration.class).orElse(WorkerSettings.DEFAULT_HEALTH_CHECK_TIMEOUT));
     }
 }

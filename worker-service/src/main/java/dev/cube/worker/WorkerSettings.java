@@ -19,13 +19,17 @@ import java.util.Objects;
  * @param heartbeatInterval how often a heartbeat is sent
  * @param exitCheckInterval how often the worker looks for containers that have exited
  * @param stopGrace         how long a stopped container gets between SIGTERM and SIGKILL
+ * @param healthCheckTimeout how long a health check's GET may take before it counts as failed
+ *                          (never longer than the check's interval)
  */
 public record WorkerSettings(String workerId, String bootstrapServers, String address, Capacity capacity,
-                             Duration heartbeatInterval, Duration exitCheckInterval, Duration stopGrace) {
+                             Duration heartbeatInterval, Duration exitCheckInterval, Duration stopGrace,
+                             Duration healthCheckTimeout) {
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
     public static final Duration DEFAULT_EXIT_CHECK_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     public WorkerSettings {
         Objects.requireNonNull(workerId, "workerId");
@@ -37,19 +41,22 @@ public record WorkerSettings(String workerId, String bootstrapServers, String ad
         heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
         exitCheckInterval = exitCheckInterval == null ? DEFAULT_EXIT_CHECK_INTERVAL : exitCheckInterval;
         stopGrace = stopGrace == null ? DEFAULT_STOP_GRACE : stopGrace;
+        healthCheckTimeout = healthCheckTimeout == null ? DEFAULT_HEALTH_CHECK_TIMEOUT : healthCheckTimeout;
     }
 
     /** Settings with the machine's capacity, its host name as address, and default intervals. */
     public static WorkerSettings of(String workerId, String bootstrapServers) {
-        return new WorkerSettings(workerId, bootstrapServers, hostname(), null, null, null, null);
+        return new WorkerSettings(workerId, bootstrapServers, hostname(), null, null, null, null, null);
     }
 
     public WorkerSettings withHeartbeatInterval(Duration interval) {
-        return new WorkerSettings(workerId, bootstrapServers, address, capacity, interval, exitCheckInterval, stopGrace);
+        return new WorkerSettings(workerId, bootstrapServers, address, capacity, interval, exitCheckInterval, stopGrace,
+                healthCheckTimeout);
     }
 
     public WorkerSettings withStopGrace(Duration grace) {
-        return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, grace);
+        return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, grace,
+                healthCheckTimeout);
     }
 
     /** All cores, all physical memory and the size of the root file system, in cores and MB. */

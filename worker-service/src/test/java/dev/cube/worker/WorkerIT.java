@@ -1,6 +1,9 @@
 package dev.cube.worker;
 
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
 import dev.cube.events.AssignmentEvent;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
@@ -25,13 +28,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -126,6 +133,16 @@ class WorkerIT {
     static TaskSpec httpServer() {
         return new TaskSpec("web", IMAGE, List.of("busybox", "httpd", "-f", "-p", "8080", "-h", "/www"),
                 null, null, null, null, List.of(new TaskSpec.PortMapping(8080, null, null)), null, null, null);
+    }
+
+    static TaskSpec checkedServer(String path) {
+        return checkedServer(IMAGE, path);
+    }
+
+    static TaskSpec checkedServer(String image, String path) {
+        return new TaskSpec("web", image, List.of("busybox", "httpd", "-f", "-p", "8080", "-h", "/www"),
+                null, null, null, null, List.of(new TaskSpec.PortMapping(8080, null, null)), null,
+                new TaskSpec.HealthCheck(path, null, 1), null);
     }
 
     static <T> T data(String taskId, String type, Class<T> dataClass) {
@@ -319,6 +336,159 @@ class WorkerIT {
         worker.close();
 
         await().atMost(PATIENCE).until(() -> log.about(workerId).getLast().data() instanceof WorkerEvent.Left);
+    }
+
+    @Test
+    void shouldSendTheMachinesStatsInEveryHeartbeat() {
+        startWorker();
+        String task = newTaskId();
+        start(task, 1, shell("sleep 60"));
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
+
+        await().atMost(PATIENCE).until(() -> lastHeartbeat().stats() != null && lastHeartbeat().stats().containers() == 1);
+        WorkerEvent.Stats stats = lastHeartbeat().stats();
+        assertThat(stats.cpuUsage()).isBetween(0.0, 1.0);
+        assertThat(stats.memoryUsed()).isPositive();
+        assertThat(stats.diskUsed()).isPositive();
+        assertThat(stats.loadAverage()).isGreaterThanOrEqualTo(0.0);
+        assertThat(log.about(workerId)).map(CubeEvent::data).filteredOn(WorkerEvent.Heartbeat.class::isInstance)
+                .allSatisfy(beat -> assertThat(((WorkerEvent.Heartbeat) beat).stats()).isNotNull());
+
+        stop(task, 1);
+
+        await().atMost(PATIENCE).until(() -> lastHeartbeat().stats().containers() == 0);
+    }
+
+    WorkerEvent.Heartbeat lastHeartbeat() {
+        return log.about(workerId).stream().map(CubeEvent::data).filter(WorkerEvent.Heartbeat.class::isInstance)
+                .map(WorkerEvent.Heartbeat.class::cast).reduce((first, second) -> second).orElseThrow();
+    }
+
+    @Test
+    void shouldKeepAContainerWhoseHealthCheckAnswers200() {
+        startWorker();
+        String task = newTaskId();
+
+        start(task, 1, checkedServer("/health"));
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
+        await().pollDelay(Duration.ofSeconds(4)).atMost(PATIENCE).until(() -> true);
+        assertThat(log.typesOf(task)).containsExactly(RUNNING);
+        assertThat(containersOf(task)).singleElement().extracting(ContainerInfo::status).isEqualTo(ContainerStatus.RUNNING);
+    }
+
+    @Test
+    void shouldStopAndFailAContainerWhoseHealthCheckAnswers404() {
+        startWorker();
+        String task = newTaskId();
+
+        start(task, 1, checkedServer("/missing"));
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(FAILED));
+        assertThat(log.typesOf(task)).containsExactly(RUNNING, FAILED);
+        int port = data(task, RUNNING, TaskEvent.Running.class).ports().getFirst().hostPort();
+        TaskEvent.Failed failed = data(task, FAILED, TaskEvent.Failed.class);
+        assertThat(failed.reason()).isEqualTo("health check failed: GET http://127.0.0.1:" + port + "/missing answered 404");
+        assertThat(failed.attempt()).isEqualTo(1);
+        assertThat(failed.oomKilled()).isFalse();
+        assertThat(log.about(task)).extracting(CubeEvent::id).containsExactly(task + "/1/running", task + "/1/failed");
+        await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
+    }
+
+    @Test
+    void shouldFailAContainerTheEngineReportsUnhealthy() throws Exception {
+        String image = "cube/unhealthy:local";
+        Path context = Files.createTempDirectory("cube-unhealthy");
+        try {
+            Files.writeString(context.resolve("Dockerfile"), """
+                    FROM cube/busybox:local
+                    HEALTHCHECK --interval=1s --timeout=1s --retries=1 CMD false
+                    """);
+            runtime.client().buildImageCmd(context.toFile()).withTags(Set.of(image)).withPull(false)
+                    .exec(new BuildImageResultCallback()).awaitImageId(2, TimeUnit.MINUTES);
+            startWorker();
+            String task = newTaskId();
+
+            start(task, 1, new TaskSpec("sick", image, List.of("sleep", "300"), null, null, null, null, null, null, null, null));
+
+            await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(FAILED));
+            assertThat(log.typesOf(task)).containsExactly(RUNNING, FAILED);
+            assertThat(data(task, FAILED, TaskEvent.Failed.class).reason()).isEqualTo("Docker health check reported unhealthy");
+            await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
+        } finally {
+            closeWorkersAndRemoveTheirContainers();
+            try {
+                runtime.client().removeImageCmd(image).withForce(true).exec();
+            } catch (RuntimeException e) {
+                // not built, or already gone
+            }
+            Files.deleteIfExists(context.resolve("Dockerfile"));
+            Files.deleteIfExists(context);
+        }
+    }
+
+    @Test
+    void shouldGoOnCheckingHealthAfterARestart() {
+        Worker first = startWorker();
+        String task = newTaskId();
+        start(task, 1, checkedServer("/health"));
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
+        first.close();
+
+        String containerId = data(task, RUNNING, TaskEvent.Running.class).containerId();
+        exec(containerId, "rm", "/www/health");
+        startWorker();
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(FAILED));
+        assertThat(data(task, FAILED, TaskEvent.Failed.class).reason()).startsWith("health check failed: GET").endsWith("/health answered 404");
+        await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
+    }
+
+    static void exec(String containerId, String... command) {
+        String exec = runtime.client().execCreateCmd(containerId).withCmd(command)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        try {
+            runtime.client().execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        await().atMost(PATIENCE).until(() -> runtime.client().inspectExecCmd(exec).exec().getExitCodeLong(), code -> code != null);
+        assertThat(runtime.client().inspectExecCmd(exec).exec().getExitCodeLong()).isZero();
+    }
+
+    @Test
+    void shouldStopAnAttemptMovedAwayWhileItWasDownWhenStartedAgain() {
+        Worker first = startWorker();
+        String task = newTaskId();
+        start(task, 1, shell("sleep 300"));
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
+        first.close();
+
+        order(workerId, task, new AssignmentEvent.Stop(workerId, task, 1, "worker " + workerId + " was lost"));
+        startWorker();
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(STOPPED));
+        assertThat(data(task, STOPPED, TaskEvent.Stopped.class)).isEqualTo(new TaskEvent.Stopped(1, "worker " + workerId + " was lost"));
+        assertThat(containersOf(task)).isEmpty();
+        assertThat(runtime.client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(ContainerRuntime.TASK_ID_LABEL, task)).exec()).isEmpty();
+    }
+
+    @Test
+    void shouldNotStopALaterAttemptOnAStopForAnEarlierOne() {
+        startWorker();
+        String task = newTaskId();
+        start(task, 2, shell("sleep 300"));
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
+        String witness = newTaskId();
+
+        stop(task, 1);
+        start(witness, 1, shell("exit 0"));
+
+        await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(COMPLETED));
+        assertThat(log.typesOf(task)).containsExactly(RUNNING);
+        assertThat(containersOf(task)).singleElement().extracting(ContainerInfo::attempt).isEqualTo(2);
     }
 
     /** Another worker id whose orders land on the same partition as {@code workerId}'s. */

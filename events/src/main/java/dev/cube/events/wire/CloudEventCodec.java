@@ -11,24 +11,33 @@ import dev.cube.events.CubeEvent;
 import dev.cube.events.EventData;
 import dev.cube.events.EventType;
 import dev.cube.events.spec.Violation;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Cube events as CloudEvents 1.0 in structured JSON mode. Decoding checks everything a reader
- * needs to trust an event that came from any producer, and throws {@link InvalidEventException}
- * naming the field otherwise.
+ * Cube events as CloudEvents 1.0 on Kafka. Cube writes structured JSON mode (the whole event is the
+ * record value); it reads structured mode and binary mode (attributes in {@code ce_*} headers, the
+ * data as the value), as the CloudEvents Kafka protocol binding defines them. Decoding checks
+ * everything a reader needs to trust an event that came from any producer, brings older schema
+ * versions to the current one ({@link Upcasters}), and throws {@link InvalidEventException} naming
+ * the field otherwise. Every method is pure and thread-safe.
  */
 public final class CloudEventCodec {
 
@@ -37,6 +46,11 @@ public final class CloudEventCodec {
     public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
     public static final int MAX_EVENT_BYTES = 256 * 1024;
     public static final int MAX_ATTRIBUTE_LENGTH = 256;
+
+    /** Prefix of the Kafka headers that carry the attributes in binary mode. */
+    public static final String HEADER_PREFIX = "ce_";
+    /** The Kafka header that carries {@code datacontenttype} in binary mode (and says "structured" when it is {@link #STRUCTURED_CONTENT_TYPE}). */
+    public static final String CONTENT_TYPE_HEADER = "content-type";
 
     private static final Set<String> ATTRIBUTES =
             Set.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "schemaversion", "data");
@@ -68,6 +82,89 @@ public final class CloudEventCodec {
 
     /** Decodes a structured-mode record value. */
     public static CubeEvent decode(byte[] bytes) {
+        return decode(bytes, Upcasters.CUBE);
+    }
+
+    /**
+     * Decodes a record in either mode: binary when it has a {@code ce_specversion} header and its
+     * {@code content-type} header does not say {@code application/cloudevents}, structured otherwise.
+     * Headers other than {@code ce_*} and {@code content-type} are ignored.
+     */
+    public static CubeEvent decode(Headers headers, byte[] value) {
+        Map<String, byte[]> byName = new HashMap<>();
+        if (headers != null) {
+            for (Header header : headers) {
+                byName.put(header.key(), header.value());
+            }
+        }
+        return decode(byName, value, Upcasters.CUBE);
+    }
+
+    /** The same for headers as a map (the last value of each header name). */
+    public static CubeEvent decode(Map<String, byte[]> headers, byte[] value) {
+        return decode(headers, value, Upcasters.CUBE);
+    }
+
+    /** The same, reading older schema versions through {@code upcasters}. */
+    public static CubeEvent decode(Map<String, byte[]> headers, byte[] value, Upcasters upcasters) {
+        if (headers == null || !isBinaryMode(headers)) {
+            return decode(value, upcasters);
+        }
+        int size = (value == null ? 0 : value.length) + headers.entrySet().stream()
+                .mapToInt(h -> h.getKey().length() + (h.getValue() == null ? 0 : h.getValue().length)).sum();
+        if (size > MAX_EVENT_BYTES) {
+            throw new InvalidEventException(null, "event of " + size + " bytes exceeds the limit of " + MAX_EVENT_BYTES + " bytes");
+        }
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        for (Map.Entry<String, byte[]> header : new TreeMap<>(headers).entrySet()) {
+            String name = header.getKey();
+            if (!name.startsWith(HEADER_PREFIX) && !name.equals(CONTENT_TYPE_HEADER)) {
+                continue;
+            }
+            String attribute = name.equals(CONTENT_TYPE_HEADER) ? "datacontenttype" : name.substring(HEADER_PREFIX.length());
+            if (attribute.equals("data")) {
+                throw new InvalidEventException(name, "is not a binary-mode header: the data is the record value, its content type the '" + CONTENT_TYPE_HEADER + "' header");
+            }
+            if (!ATTRIBUTES.contains(attribute)) {
+                throw new InvalidEventException(name, "unknown attribute header; Cube events have " + ATTRIBUTES.stream()
+                        .filter(a -> !a.equals("data") && !a.equals("datacontenttype")).sorted().map(a -> HEADER_PREFIX + a)
+                        .collect(Collectors.joining(", ")) + " and " + CONTENT_TYPE_HEADER);
+            }
+            String text = header.getValue() == null ? null : new String(header.getValue(), StandardCharsets.UTF_8);
+            if (attribute.equals("schemaversion") && text != null) {
+                try {
+                    root.put(attribute, Integer.parseInt(text.strip()));
+                } catch (NumberFormatException e) {
+                    throw new InvalidEventException("schemaversion", "must be an integer, was '" + text + "'");
+                }
+            } else {
+                root.put(attribute, text);
+            }
+        }
+        if (value == null || value.length == 0) {
+            throw new InvalidEventException("data", "is required: in binary mode the record value is the event's data, a JSON object");
+        }
+        JsonNode data;
+        try {
+            data = Json.CONTRACT_READER.readTree(value);
+        } catch (IOException e) {
+            throw new InvalidEventException("data", "not JSON: " + firstLine(e.getMessage()));
+        }
+        root.set("data", data);
+        return fromJson(root, upcasters);
+    }
+
+    /** Whether a record with these headers is a binary-mode event (as opposed to a structured one). */
+    public static boolean isBinaryMode(Map<String, byte[]> headers) {
+        byte[] contentType = headers.get(CONTENT_TYPE_HEADER);
+        if (contentType != null && new String(contentType, StandardCharsets.UTF_8).strip().startsWith("application/cloudevents")) {
+            return false;
+        }
+        return headers.containsKey(HEADER_PREFIX + "specversion");
+    }
+
+    /** Decodes a structured-mode record value, reading older schema versions through {@code upcasters}. */
+    public static CubeEvent decode(byte[] bytes, Upcasters upcasters) {
         if (bytes == null || bytes.length == 0) {
             throw new InvalidEventException(null, "empty record value: expected a CloudEvents JSON object");
         }
@@ -83,10 +180,14 @@ public final class CloudEventCodec {
         if (root == null || !root.isObject()) {
             throw new InvalidEventException(null, "not a JSON object: expected a CloudEvents JSON object");
         }
-        return fromJson((ObjectNode) root);
+        return fromJson((ObjectNode) root, upcasters);
     }
 
     public static CubeEvent fromJson(ObjectNode root) {
+        return fromJson(root, Upcasters.CUBE);
+    }
+
+    public static CubeEvent fromJson(ObjectNode root, Upcasters upcasters) {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!ATTRIBUTES.contains(name)) {
@@ -108,7 +209,7 @@ public final class CloudEventCodec {
         if (contentType != null && !contentType.isNull() && !contentType.asText().startsWith(CONTENT_TYPE)) {
             throw new InvalidEventException("datacontenttype", "must be " + CONTENT_TYPE + ", was '" + contentType.asText() + "'");
         }
-        int schemaVersion = schemaVersion(root.get("schemaversion"));
+        int schemaVersion = schemaVersion(root.get("schemaversion"), upcasters);
         JsonNode dataNode = root.get("data");
         if (dataNode == null || dataNode.isNull()) {
             throw new InvalidEventException("data", "is required");
@@ -116,14 +217,27 @@ public final class CloudEventCodec {
         if (!dataNode.isObject()) {
             throw new InvalidEventException("data", "must be a JSON object");
         }
-        EventData data = readData(dataNode, type);
+        EventData data = readData(upcast(type, schemaVersion, (ObjectNode) dataNode, upcasters), type);
         List<Violation> violations = EventRules.violations(data);
         if (!violations.isEmpty()) {
             Violation first = violations.getFirst();
             String all = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
             throw new InvalidEventException(first.field(), violations.size() == 1 ? first.message() : first.message() + " (all: " + all + ")");
         }
-        return new CubeEvent(id, source, subject, time, schemaVersion, data);
+        return new CubeEvent(id, source, subject, time, upcasters.targetVersion(), data);
+    }
+
+    private static ObjectNode upcast(EventType type, int version, ObjectNode data, Upcasters upcasters) {
+        ObjectNode upcast;
+        try {
+            upcast = upcasters.upcast(type, version, data.deepCopy());
+        } catch (RuntimeException e) {
+            throw new InvalidEventException("data", "cannot be read as schema version " + version + " of " + type.typeName() + ": " + firstLine(e.getMessage()));
+        }
+        if (upcast == null) {
+            throw new InvalidEventException("data", "cannot be read as schema version " + version + " of " + type.typeName());
+        }
+        return upcast;
     }
 
     private static EventData readData(JsonNode dataNode, EventType type) {
@@ -136,7 +250,7 @@ public final class CloudEventCodec {
         }
     }
 
-    private static int schemaVersion(JsonNode node) {
+    private static int schemaVersion(JsonNode node, Upcasters upcasters) {
         if (node == null || node.isNull()) {
             return 1;
         }
@@ -144,9 +258,9 @@ public final class CloudEventCodec {
             throw new InvalidEventException("schemaversion", "must be an integer");
         }
         int version = node.intValue();
-        if (version < 1 || version > EventType.CURRENT_SCHEMA_VERSION) {
+        if (!upcasters.supports(version)) {
             throw new InvalidEventException("schemaversion", "unsupported schema version " + version
-                    + "; this Cube reads versions 1 to " + EventType.CURRENT_SCHEMA_VERSION);
+                    + "; this Cube reads versions 1 to " + upcasters.targetVersion());
         }
         return version;
     }

@@ -9,8 +9,9 @@ import dev.cube.events.PlacementEvent.Resources;
  * <p>As the book writes it, the cpu terms cancel (LIEB^cpuLoad − LIEB^cpuLoad) and cpu cost depends
  * on the task count alone. Cube fixes that by treating cpu as the book treats memory: the load before
  * the task and the load after it ({@code cpuLoad + task cpu / cores}). Memory is in MB on both sides,
- * so the book's division by 1000 is not needed. As in the book, memory in use counts what the worker
- * measured plus what is allocated to Cube's tasks.
+ * so the book's division by 1000 is not needed. Memory in use is what Cube allocated on the worker,
+ * not what the machine measured (the book adds both): a worker's declared capacity may be a slice of
+ * its machine, and the machine's use would then count against a capacity it never belonged to.
  */
 public final class EpvmScheduler implements Scheduler {
 
@@ -29,7 +30,7 @@ public final class EpvmScheduler implements Scheduler {
         double jobsAfter = Math.pow(LIEB, (tasks + 1) / MAX_JOBS);
 
         double memTotal = Math.max(1, candidate.capacity().memory());
-        double memAllocated = candidate.allocated().memory() + (candidate.stats() == null ? 0 : candidate.stats().memoryUsed());
+        double memAllocated = candidate.allocated().memory();
         double memPct = memAllocated / memTotal;
         double newMemPct = (memAllocated + need.memory()) / memTotal;
         double memCost = Math.pow(LIEB, newMemPct) + jobsAfter - Math.pow(LIEB, memPct) - jobsNow;

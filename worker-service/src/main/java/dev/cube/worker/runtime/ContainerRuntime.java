@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where a worker runs task containers. Each container is labelled with the task id, the attempt
- * and the id of the worker that owns it, so the runtime itself is the worker's memory: a worker
- * that restarts finds its containers here.
+ * Where a worker runs task containers. Each container is labelled with the task id, the attempt,
+ * the id of the worker that owns it and its health check ({@link ContainerHealthCheck}), so the
+ * runtime itself is the worker's memory: a worker that restarts finds its containers here.
  *
  * <p>Implementations are safe for use by several threads. Every method may throw
  * {@link EngineUnavailableException} when the engine does not answer, and
@@ -44,6 +44,13 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** The container with this id, or empty if there is none. */
     Optional<ContainerInfo> inspect(String containerId);
+
+    /**
+     * Stops the container (SIGTERM, then SIGKILL after {@code grace}) without removing it.
+     *
+     * @return the container as it is after the stop, with its exit code; empty if there is none
+     */
+    Optional<ContainerInfo> stop(String containerId, Duration grace);
 
     /**
      * Stops the container (SIGTERM, then SIGKILL after {@code grace}) and removes it. Does nothing

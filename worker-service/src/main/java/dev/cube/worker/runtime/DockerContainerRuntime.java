@@ -170,6 +170,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         labels.put(TASK_ID_LABEL, taskId);
         labels.put(ATTEMPT_LABEL, String.valueOf(attempt));
         labels.put(WORKER_ID_LABEL, workerId);
+        ContainerHealthCheck.of(spec).ifPresent(check -> labels.putAll(check.labels()));
 
         List<ExposedPort> exposed = new ArrayList<>();
         Ports bindings = new Ports();
@@ -265,6 +266,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         ContainerStatus status = ContainerStatus.of(state == null ? null : state.getStatus());
         Integer exitCode = status.hasFinished() && state.getExitCodeLong() != null ? state.getExitCodeLong().intValue() : null;
         boolean oomKilled = state != null && Boolean.TRUE.equals(state.getOOMKilled());
+        boolean unhealthy = state != null && state.getHealth() != null && "unhealthy".equals(state.getHealth().getStatus());
         List<PublishedPort> ports = new ArrayList<>();
         if (response.getNetworkSettings() != null && response.getNetworkSettings().getPorts() != null) {
             Map<String, PublishedPort> unique = new LinkedHashMap<>();
@@ -283,7 +285,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
             ports.addAll(unique.values());
         }
         return Optional.of(new ContainerInfo(response.getId(), labels.get(TASK_ID_LABEL), attemptOf(labels),
-                status, exitCode, oomKilled, ports));
+                status, exitCode, oomKilled, ports, ContainerHealthCheck.fromLabels(labels).orElse(null), unhealthy));
     }
 
     private static ContainerInfo fromListing(Container c, ContainerStatus status) {
@@ -297,21 +299,20 @@ public final class DockerContainerRuntime implements ContainerRuntime {
                 }
             }
         }
+        boolean unhealthy = c.getStatus() != null && c.getStatus().contains("(unhealthy)");
         return new ContainerInfo(c.getId(), labels.get(TASK_ID_LABEL), attemptOf(labels), status, null, false,
-                List.copyOf(unique.values()));
+                List.copyOf(unique.values()), ContainerHealthCheck.fromLabels(labels).orElse(null), unhealthy);
+    }
+
+    @Override
+    public Optional<ContainerInfo> stop(String containerId, Duration grace) {
+        stopQuietly(containerId, grace);
+        return inspect(containerId);
     }
 
     @Override
     public void stopAndRemove(String containerId, Duration grace) {
-        try {
-            client.stopContainerCmd(containerId).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
-        } catch (NotModifiedException | NotFoundException alreadyStoppedOrGone) {
-            // nothing to stop
-        } catch (DockerException e) {
-            log.warn("Stopping container {} failed ({}); removing it by force", containerId, engineMessage(e));
-        } catch (RuntimeException e) {
-            throw unavailable(e);
-        }
+        stopQuietly(containerId, grace);
         try {
             client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException gone) {
@@ -320,6 +321,18 @@ public final class DockerContainerRuntime implements ContainerRuntime {
             log.debug("Container {} is already being removed: {}", containerId, engineMessage(e));
         } catch (DockerException e) {
             throw new ContainerRuntimeException("cannot remove container " + containerId + ": " + engineMessage(e), e);
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private void stopQuietly(String containerId, Duration grace) {
+        try {
+            client.stopContainerCmd(containerId).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+        } catch (NotModifiedException | NotFoundException alreadyStoppedOrGone) {
+            // nothing to stop
+        } catch (DockerException e) {
+            log.warn("Stopping container {} failed ({}); it will be removed by force", containerId, engineMessage(e));
         } catch (RuntimeException e) {
             throw unavailable(e);
         }

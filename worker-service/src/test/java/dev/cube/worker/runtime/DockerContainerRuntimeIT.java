@@ -66,6 +66,37 @@ class DockerContainerRuntimeIT {
     }
 
     @Test
+    void shouldKeepTheHealthCheckInTheContainersLabels() {
+        String task = newTaskId();
+        TaskSpec spec = new TaskSpec("web", IMAGE, List.of("busybox", "httpd", "-f", "-p", "8080", "-h", "/www"),
+                null, null, null, null, List.of(new TaskSpec.PortMapping(8080, null, "tcp")), null,
+                new TaskSpec.HealthCheck("/health", null, 2), null);
+
+        ContainerInfo started = runtime.start(WORKER, task, 1, spec);
+
+        ContainerHealthCheck expected = new ContainerHealthCheck("/health", 8080, Duration.ofSeconds(2));
+        assertThat(started.healthCheck()).isEqualTo(expected);
+        assertThat(started.unhealthy()).isFalse();
+        assertThat(runtime.listOwnedBy(WORKER)).filteredOn(c -> task.equals(c.taskId()))
+                .singleElement().extracting(ContainerInfo::healthCheck).isEqualTo(expected);
+        assertThat(runtime.start(WORKER, newTaskId(), 1, shell("sleep 5")).healthCheck()).isNull();
+    }
+
+    @Test
+    void shouldStopWithoutRemovingAndTellTheExitCode() {
+        ContainerInfo sleeper = runtime.start(WORKER, newTaskId(), 1, shell("sleep 300"));
+
+        ContainerInfo stopped = runtime.stop(sleeper.id(), Duration.ofSeconds(5)).orElseThrow();
+
+        assertThat(stopped.status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(stopped.exitCode()).isNotNull();
+        assertThat(runtime.inspect(sleeper.id())).isPresent();
+        runtime.stopAndRemove(sleeper.id(), Duration.ZERO);
+        assertThat(runtime.inspect(sleeper.id())).isEmpty();
+        assertThat(runtime.stop(sleeper.id(), Duration.ZERO)).isEmpty();
+    }
+
+    @Test
     void shouldServeHttpOnAnEngineChosenPortOfTheLoopback() throws Exception {
         ContainerInfo web = runtime.start(WORKER, newTaskId(), 1, httpServer(Map.of()));
 

@@ -1,0 +1,83 @@
+package dev.cube.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Formats workers (as the manager answers them) as the table of {@code cube workers}, the book's
+ * {@code cube node}: what is allocated out of what each worker offers. CPU is in cores, MEMORY in
+ * MiB and DISK in GiB, each as {@code allocated/capacity}.
+ */
+public final class WorkerTable {
+
+    static final List<String> HEADERS = List.of("ID", "STATUS", "CPU", "MEMORY MiB", "DISK GiB", "TASKS", "LAST SEEN");
+    private static final String NONE = "-";
+
+    private WorkerTable() {
+    }
+
+    /** The table, one line per worker, with ages relative to {@code now}; left-aligned columns padded by 3 spaces. */
+    public static String format(List<JsonNode> workers, Instant now) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADERS);
+        for (JsonNode worker : workers) {
+            JsonNode capacity = worker.path("capacity");
+            JsonNode allocated = worker.path("allocated");
+            rows.add(List.of(
+                    text(worker.path("id")),
+                    text(worker.path("status")),
+                    fraction(allocated.path("cpu"), capacity.path("cpu"), 1),
+                    fraction(allocated.path("memory"), capacity.path("memory"), 1),
+                    fraction(allocated.path("disk"), capacity.path("disk"), 1024),
+                    String.valueOf(worker.path("tasks").size()),
+                    TaskTable.age(worker.path("lastSeen").asText(null), now)));
+        }
+        int[] widths = new int[HEADERS.size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(row.get(i));
+                if (i < row.size() - 1) {
+                    line.append(" ".repeat(widths[i] - row.get(i).length() + 3));
+                }
+            }
+            out.append(line.toString().stripTrailing()).append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+
+    /** {@code allocated/capacity}, each divided by {@code unit}: {@code 0.5/4}, {@code 64/15890}, {@code 0/97.7}. */
+    static String fraction(JsonNode allocated, JsonNode capacity, int unit) {
+        String of = number(capacity, unit);
+        if (of.equals(NONE)) {
+            return NONE;
+        }
+        String used = number(allocated, unit);
+        return (used.equals(NONE) ? "0" : used) + "/" + of;
+    }
+
+    /** A number without trailing zeros and with at most one decimal for GiB and two for cores; {@code -} if absent. */
+    static String number(JsonNode value, int unit) {
+        if (value == null || !value.isNumber()) {
+            return NONE;
+        }
+        BigDecimal scaled = value.decimalValue().divide(BigDecimal.valueOf(unit), unit == 1 ? 2 : 1, RoundingMode.HALF_UP);
+        BigDecimal plain = scaled.stripTrailingZeros();
+        return plain.signum() == 0 ? "0" : plain.toPlainString();
+    }
+
+    private static String text(JsonNode value) {
+        return value == null || value.isNull() || value.isMissingNode() || value.asText().isBlank() ? NONE : value.asText();
+    }
+}
