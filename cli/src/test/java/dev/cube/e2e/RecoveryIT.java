@@ -59,6 +59,21 @@ class RecoveryIT {
     }
 
     @Test
+    void aContainerFailingItsHealthCheckIsRestartedUpToTheMaximumThenFailed() {
+        String id = cluster.submit("""
+                {"image":"cube/busybox:local","command":["httpd","-f","-p","8080","-h","/www"],"ports":[{"containerPort":8080}],
+                 "cpu":0.1,"healthCheck":{"path":"/missing","intervalSeconds":1},
+                 "restartPolicy":{"mode":"on-failure","maxRestarts":2,"backoffSeconds":0}}""");
+
+        JsonNode failed = await().atMost(Duration.ofSeconds(90)).until(() -> cluster.task(id),
+                t -> t != null && t.get("attempt").asInt() == 3 && t.get("state").asText().equals("Failed"));
+
+        assertThat(failed.get("reason").asText()).contains("health check failed").contains("404");
+        assertThat(cluster.events(id)).filteredOn(e -> e.get("type").asText().equals("dev.cube.task.running")).hasSize(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Docker.containersOfTask(id).isEmpty());
+    }
+
+    @Test
     void onFailureDoesNotRestartATaskThatExitsZero() {
         String id = cluster.submit("""
                 {"image":"cube/busybox:local","command":["sh","-c","exit 0"],"cpu":0.1,

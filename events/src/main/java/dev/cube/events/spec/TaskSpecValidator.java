@@ -97,6 +97,10 @@ public final class TaskSpecValidator {
             }
             if (health.port() != null && !isPort(health.port())) {
                 out.add(new Violation(prefix + "healthCheck.port", "must be between 1 and 65535"));
+            } else if (spec.ports().isEmpty()) {
+                out.add(new Violation(prefix + "healthCheck", "needs a port to probe: the task publishes none (add one to ports)"));
+            } else if (health.port() != null && spec.ports().stream().noneMatch(p -> p != null && health.port().equals(p.containerPort()))) {
+                out.add(new Violation(prefix + "healthCheck.port", "must be one of the task's container ports"));
             }
             if (health.intervalSeconds() != null && (health.intervalSeconds() < 1 || health.intervalSeconds() > 3600)) {
                 out.add(new Violation(prefix + "healthCheck.intervalSeconds", "must be between 1 and 3600"));

@@ -272,6 +272,23 @@ class TaskSpecValidatorTest {
     }
 
     @Test
+    void refusesAHealthCheckOnATaskThatPublishesNoPort() {
+        Spec spec = new Spec();
+        spec.ports.clear();
+        spec.healthCheck = new HealthCheck("/health", null, 5);
+
+        assertThat(onlyViolationOf(spec, "healthCheck")).contains("publishes none");
+    }
+
+    @Test
+    void refusesAHealthCheckOnAPortTheTaskDoesNotExpose() {
+        Spec spec = new Spec();
+        spec.healthCheck = new HealthCheck("/health", 9090, 5);
+
+        assertThat(onlyViolationOf(spec, "healthCheck.port")).contains("one of the task's container ports");
+    }
+
+    @Test
     void refusesALabelWithTheReservedPrefix() {
         Spec spec = new Spec();
         spec.labels.put("dev.cube.task-id", "forged");
@@ -309,6 +326,7 @@ class TaskSpecValidatorTest {
         spec.image = null;
         spec.memory = -1L;
         spec.ports.set(0, new PortMapping(0, 8080, "tcp"));
+        spec.healthCheck = null;
 
         assertThat(violationsOf(spec)).extracting(Violation::field)
                 .containsExactlyInAnyOrder("image", "memory", "ports[0].containerPort");
