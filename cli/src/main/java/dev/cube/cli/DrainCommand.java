@@ -29,7 +29,7 @@ public final class DrainCommand implements Callable<Integer> {
         if (id.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "WORKER-ID must not be blank");
         }
-        if (new WorkersClient(manager.manager()).drain(id)) {
+        if (new ManagerClient(manager.manager()).drain(id)) {
             PrintWriter out = spec.commandLine().getOut();
             out.println("draining " + id);
             out.flush();

@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +26,8 @@ import java.util.Optional;
  * Thread-safe, like the {@link HttpClient} it wraps.
  */
 public final class ManagerClient {
+
+    static final String WORKERS = "/api/v1/workers";
 
     static final String TASKS = "/api/v1/tasks";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -94,6 +98,30 @@ public final class ManagerClient {
     /** Asks the manager to stop a task: true if accepted, false if no such task. */
     public boolean stop(String id) {
         HttpResponse<String> response = send(request(TASKS + "/" + encode(id)).DELETE().build());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        if (response.statusCode() >= 300) {
+            throw new ProblemException(Problem.parse(response.statusCode(), response.body()));
+        }
+        return true;
+    }
+
+    /** Every worker the manager knows, as it answers them ({@code items} of {@code GET /api/v1/workers}). */
+    public List<JsonNode> workers() {
+        HttpResponse<String> response = sendRetryingUnavailable(request(WORKERS).GET().build());
+        if (response.statusCode() >= 300) {
+            throw new ProblemException(Problem.parse(response.statusCode(), response.body()));
+        }
+        List<JsonNode> workers = new ArrayList<>();
+        readJson(response.body()).path("items").forEach(workers::add);
+        return workers;
+    }
+
+    /** Asks the manager to drain a worker: true if accepted, false if the manager knows no such worker. */
+    public boolean drain(String id) {
+        HttpResponse<String> response = send(request(WORKERS + "/" + encode(id) + "/drain")
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
         if (response.statusCode() == 404) {
             return false;
         }
