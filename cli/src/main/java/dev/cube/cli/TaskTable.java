@@ -32,24 +32,7 @@ public final class TaskTable {
                     text(task, "image"),
                     text(task, "workerId")));
         }
-        int[] widths = new int[HEADERS.size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                line.append(row.get(i));
-                if (i < row.size() - 1) {
-                    line.append(" ".repeat(widths[i] - row.get(i).length() + 3));
-                }
-            }
-            out.append(line.toString().stripTrailing()).append(System.lineSeparator());
-        }
-        return out.toString();
+        return Columns.render(rows);
     }
 
     /** How long ago {@code isoInstant} was: {@code 42s ago}, {@code 5m ago}, {@code 3h ago}, {@code 2d ago}. */

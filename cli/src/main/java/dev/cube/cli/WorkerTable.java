@@ -37,24 +37,7 @@ public final class WorkerTable {
                     String.valueOf(worker.path("tasks").size()),
                     TaskTable.age(worker.path("lastSeen").asText(null), now)));
         }
-        int[] widths = new int[HEADERS.size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                line.append(row.get(i));
-                if (i < row.size() - 1) {
-                    line.append(" ".repeat(widths[i] - row.get(i).length() + 3));
-                }
-            }
-            out.append(line.toString().stripTrailing()).append(System.lineSeparator());
-        }
-        return out.toString();
+        return Columns.render(rows);
     }
 
     /** {@code allocated/capacity}, each divided by {@code unit}: {@code 0.5/4}, {@code 64/15890}, {@code 0/97.7}. */
