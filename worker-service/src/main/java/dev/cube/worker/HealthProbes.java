@@ -26,7 +26,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * The HTTP health checks of a worker's running containers. The worker's loop calls
  * {@link #probeDue} with the containers it just listed; each container with a health check is
  * probed one interval after it was first seen, then once every interval, with a GET on
- * {@code http://127.0.0.1:<host port><path>} that must answer 200 within the timeout. Probes run
+ * {@code http://<probe host>:<host port><path>} that must answer 200 within the timeout. The probe
+ * host is {@code 127.0.0.1} for a worker on the engine's host ({@code cube.worker.probe-host}; a
+ * worker in a container needs the host's address, e.g. {@code host.docker.internal}). Probes run
  * in the background, never more than one per container at a time; {@link #failures()} hands the
  * failed ones back to the loop, which decides what to do with them.
  *
@@ -40,14 +42,23 @@ final class HealthProbes implements AutoCloseable {
     }
 
     private final Duration timeout;
+    /** As it goes in a URL (an IPv6 address in brackets). */
+    private final String host;
     private final HttpClient http;
     /** Container id → when its next probe is due (System.nanoTime()). Loop thread only. */
     private final Map<String, Long> due = new HashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Queue<Failure> failures = new ConcurrentLinkedQueue<>();
 
+    /** Probes on 127.0.0.1. */
     HealthProbes(Duration timeout) {
+        this(timeout, WorkerSettings.DEFAULT_PROBE_HOST);
+    }
+
+    /** Probes on {@code host}: a host name, an IPv4 address, or an IPv6 address with or without brackets. */
+    HealthProbes(Duration timeout, String host) {
         this.timeout = timeout;
+        this.host = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -107,7 +118,7 @@ final class HealthProbes implements AutoCloseable {
         }
         URI url;
         try {
-            url = URI.create("http://127.0.0.1:" + hostPort.getAsInt() + check.path());
+            url = URI.create("http://" + host + ":" + hostPort.getAsInt() + check.path());
         } catch (IllegalArgumentException e) {
             fail(container, "health check failed: " + check.path() + " is not a valid path");
             return;

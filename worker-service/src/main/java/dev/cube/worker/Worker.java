@@ -136,7 +136,7 @@ public final class Worker implements AutoCloseable {
             throw new IllegalStateException("worker " + id() + " was already started");
         }
         startedAt = clock.instant();
-        health = new HealthProbes(settings.healthCheckTimeout());
+        health = new HealthProbes(settings.healthCheckTimeout(), settings.probeHost());
         producer = new KafkaProducer<>(producerProperties(), Topics.TASK_EVENTS.keySerde().serializer(),
                 Topics.TASK_EVENTS.valueSerde().serializer());
         loop = new Thread(this::runLoop, "cube-worker-" + id());

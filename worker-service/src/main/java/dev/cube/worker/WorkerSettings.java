@@ -21,15 +21,20 @@ import java.util.Objects;
  * @param stopGrace         how long a stopped container gets between SIGTERM and SIGKILL
  * @param healthCheckTimeout how long a health check's GET may take before it counts as failed
  *                          (never longer than the check's interval)
+ * @param probeHost         the host a health check's GET goes to, at a task's published host port:
+ *                          {@code 127.0.0.1} when the worker runs on the engine's host; the host's
+ *                          address as seen from the worker's container when it runs in one
+ *                          ({@code host.docker.internal} in docker-compose.yml)
  */
 public record WorkerSettings(String workerId, String bootstrapServers, String address, Capacity capacity,
                              Duration heartbeatInterval, Duration exitCheckInterval, Duration stopGrace,
-                             Duration healthCheckTimeout) {
+                             Duration healthCheckTimeout, String probeHost) {
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
     public static final Duration DEFAULT_EXIT_CHECK_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(2);
+    public static final String DEFAULT_PROBE_HOST = "127.0.0.1";
 
     public WorkerSettings {
         Objects.requireNonNull(workerId, "workerId");
@@ -42,21 +47,30 @@ public record WorkerSettings(String workerId, String bootstrapServers, String ad
         exitCheckInterval = exitCheckInterval == null ? DEFAULT_EXIT_CHECK_INTERVAL : exitCheckInterval;
         stopGrace = stopGrace == null ? DEFAULT_STOP_GRACE : stopGrace;
         healthCheckTimeout = healthCheckTimeout == null ? DEFAULT_HEALTH_CHECK_TIMEOUT : healthCheckTimeout;
+        probeHost = probeHost == null || probeHost.isBlank() ? DEFAULT_PROBE_HOST : probeHost.strip();
+        if (probeHost.contains("/") || probeHost.contains("@") || probeHost.contains(" ")) {
+            throw new IllegalArgumentException("the probe host must be a host name or an address, not '" + probeHost + "'");
+        }
     }
 
     /** Settings with the machine's capacity, its host name as address, and default intervals. */
     public static WorkerSettings of(String workerId, String bootstrapServers) {
-        return new WorkerSettings(workerId, bootstrapServers, hostname(), null, null, null, null, null);
+        return new WorkerSettings(workerId, bootstrapServers, hostname(), null, null, null, null, null, null);
     }
 
     public WorkerSettings withHeartbeatInterval(Duration interval) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, interval, exitCheckInterval, stopGrace,
-                healthCheckTimeout);
+                healthCheckTimeout, probeHost);
     }
 
     public WorkerSettings withStopGrace(Duration grace) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, grace,
-                healthCheckTimeout);
+                healthCheckTimeout, probeHost);
+    }
+
+    public WorkerSettings withProbeHost(String host) {
+        return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace,
+                healthCheckTimeout, host);
     }
 
     /** All cores, all physical memory and the size of the root file system, in cores and MB. */

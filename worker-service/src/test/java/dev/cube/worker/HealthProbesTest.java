@@ -114,6 +114,28 @@ class HealthProbesTest {
     }
 
     @Test
+    void shouldProbeTheConfiguredHost() {
+        probes.close();
+        probes = new HealthProbes(Duration.ofMillis(500), "localhost");
+        status = 503;
+        int port = server.getAddress().getPort();
+
+        assertThat(failuresAfterOneProbe(served("/health"))).extracting(HealthProbes.Failure::reason)
+                .containsExactly("health check failed: GET http://localhost:" + port + "/health answered 503");
+        assertThat(requests).hasValue(1);
+    }
+
+    @Test
+    void shouldPutAnIpv6ProbeHostInBrackets() {
+        probes.close();
+        probes = new HealthProbes(Duration.ofMillis(500), "::1");
+        int port = server.getAddress().getPort();
+
+        assertThat(failuresAfterOneProbe(served("/health"))).extracting(HealthProbes.Failure::reason)
+                .allSatisfy(reason -> assertThat(reason).startsWith("health check failed: GET http://[::1]:" + port + "/health"));
+    }
+
+    @Test
     void shouldFailWhenNothingListens() throws IOException {
         int closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
