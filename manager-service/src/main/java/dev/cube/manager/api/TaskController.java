@@ -18,6 +18,8 @@ import dev.cube.events.wire.TaskSpecCodec;
 import dev.cube.manager.EventPublisher;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.ManagerSettings;
+import dev.cube.manager.history.Step;
+import dev.cube.manager.history.TaskHistory;
 import dev.cube.manager.projection.ProjectionRunner;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
@@ -39,6 +41,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -56,12 +60,14 @@ public class TaskController {
     private final EventPublisher publisher;
     private final ProjectionRunner projection;
     private final TaskEventLog log;
+    private final TaskHistory history;
     private final Clock clock;
 
     public TaskController(EventPublisher publisher, ProjectionRunner projection, ManagerSettings settings, Clock clock) {
         this.publisher = publisher;
         this.projection = projection;
         this.log = new TaskEventLog(settings.bootstrapServers());
+        this.history = new TaskHistory(settings.bootstrapServers());
         this.clock = clock;
     }
 
@@ -89,7 +95,8 @@ public class TaskController {
     @Get
     public HttpResponse<String> list(@QueryValue(defaultValue = "") String state,
                                      @QueryValue(defaultValue = "0") String offset,
-                                     @QueryValue(defaultValue = "" + DEFAULT_LIMIT) String limit) throws JsonProcessingException {
+                                     @QueryValue(defaultValue = "" + DEFAULT_LIMIT) String limit,
+                                     @QueryValue(defaultValue = "") String asOf) throws JsonProcessingException {
         TaskStatus wanted = null;
         if (!state.isBlank()) {
             wanted = parseState(state);
@@ -105,24 +112,43 @@ public class TaskController {
         if (size == null) {
             return Problem.invalid("Invalid query", List.of(new Violation("limit", "must be a whole number from 1 to " + MAX_LIMIT)));
         }
+        if (!asOf.isBlank()) {
+            Instant at = HistoryViews.parseInstant(asOf);
+            if (at == null) {
+                return invalidAsOf();
+            }
+            return json(page(history.allAsOf(at).values().iterator(), wanted, from, size));
+        }
+        try (KeyValueIterator<String, TaskState> all = projection.tasks().all()) {
+            return json(page(new Iterator<>() {
+                public boolean hasNext() {
+                    return all.hasNext();
+                }
+
+                public TaskState next() {
+                    return all.next().value;
+                }
+            }, wanted, from, size));
+        }
+    }
+
+    private static ObjectNode page(Iterator<TaskState> all, TaskStatus wanted, int from, int size) {
         ArrayNode items = Json.MAPPER.createArrayNode();
         int matched = 0;
         boolean more = false;
-        try (KeyValueIterator<String, TaskState> all = projection.tasks().all()) {
-            while (all.hasNext()) {
-                TaskState task = all.next().value;
-                if (wanted != null && task.state() != wanted) {
-                    continue;
-                }
-                if (matched++ < from) {
-                    continue;
-                }
-                if (items.size() == size) {
-                    more = true;
-                    break;
-                }
-                items.add(TaskViews.view(task));
+        while (all.hasNext()) {
+            TaskState task = all.next();
+            if (wanted != null && task.state() != wanted) {
+                continue;
             }
+            if (matched++ < from) {
+                continue;
+            }
+            if (items.size() == size) {
+                more = true;
+                break;
+            }
+            items.add(TaskViews.view(task));
         }
         ObjectNode page = Json.MAPPER.createObjectNode();
         page.set("items", items);
@@ -131,11 +157,20 @@ public class TaskController {
         } else {
             page.putNull("nextOffset");
         }
-        return json(page);
+        return page;
     }
 
     @Get("/{id}")
-    public HttpResponse<String> get(@PathVariable String id) throws JsonProcessingException {
+    public HttpResponse<String> get(@PathVariable String id, @QueryValue(defaultValue = "") String asOf) throws JsonProcessingException {
+        if (!asOf.isBlank()) {
+            Instant at = HistoryViews.parseInstant(asOf);
+            if (at == null) {
+                return invalidAsOf();
+            }
+            Long first = projection.firstOffsets().get(id);
+            TaskState then = first == null ? null : history.asOf(id, first, at).orElse(null);
+            return then == null ? Problem.notFound("no task " + id + " as of " + at) : json(TaskViews.view(then));
+        }
         TaskState task = projection.tasks().get(id);
         return task == null ? Problem.notFound("no task " + id) : json(TaskViews.view(task));
     }
@@ -162,6 +197,25 @@ public class TaskController {
         ObjectNode page = Json.MAPPER.createObjectNode();
         page.set("items", items);
         return json(page);
+    }
+
+    @Get("/{id}/history")
+    public HttpResponse<String> history(@PathVariable String id) throws JsonProcessingException {
+        Long first = projection.firstOffsets().get(id);
+        if (first == null) {
+            return Problem.notFound("no task " + id);
+        }
+        ArrayNode items = Json.MAPPER.createArrayNode();
+        for (Step step : history.of(id, first)) {
+            items.add(HistoryViews.step(step));
+        }
+        ObjectNode page = Json.MAPPER.createObjectNode();
+        page.set("items", items);
+        return json(page);
+    }
+
+    private static HttpResponse<String> invalidAsOf() {
+        return Problem.invalid("Invalid query", List.of(new Violation("asOf", "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z")));
     }
 
     @Delete("/{id}")

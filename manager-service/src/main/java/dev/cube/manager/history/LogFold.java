@@ -1,0 +1,83 @@
+package dev.cube.manager.history;
+
+import dev.cube.events.CubeEvent;
+import dev.cube.events.TaskEvent;
+import dev.cube.events.state.Evolution;
+import dev.cube.events.state.TaskState;
+import dev.cube.events.state.TaskStateMachine;
+import dev.cube.events.topics.Topic;
+import dev.cube.events.wire.CloudEventCodec;
+import dev.cube.events.wire.InvalidEventException;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The projection's fold, away from Kafka Streams: records of {@code cube.task-events} in log order,
+ * decoded as the projection decodes them ({@link CloudEventCodec#decode(Map, byte[])}, both modes),
+ * folded by the same {@link TaskStateMachine#evolve}. A record counts only on the partition its key
+ * hashes to ({@link Topic#partitionOf}); elsewhere it is a record the manager copies there. Not
+ * thread-safe: one reader feeds it.
+ */
+public final class LogFold {
+
+    private final int partitions;
+    private final boolean fromTheStart;
+    private final Map<String, TaskState> states = new HashMap<>();
+
+    /**
+     * @param partitions   how many partitions {@code cube.task-events} has
+     * @param fromTheStart whether the records come from the start of the log; when not, an event of a
+     *                     task not seen yet is {@link Outcome#UNKNOWN_START} rather than rejected
+     */
+    public LogFold(int partitions, boolean fromTheStart) {
+        this.partitions = partitions;
+        this.fromTheStart = fromTheStart;
+    }
+
+    public Step apply(LoggedEvent record) {
+        String key = record.key();
+        if (key == null) {
+            return new Step(record, null, null, Outcome.INVALID, "the record key is required: it must be the task id", null);
+        }
+        if (record.partition() != Topic.partitionOf(key, partitions)) {
+            return new Step(record, key, null, Outcome.MISPLACED,
+                    "on partition " + record.partition() + ", not its key's " + Topic.partitionOf(key, partitions)
+                            + ": the manager copies it there, where it counts", states.get(key));
+        }
+        CubeEvent event;
+        try {
+            event = CloudEventCodec.decode(record.headers(), record.value());
+        } catch (InvalidEventException e) {
+            return new Step(record, key, null, Outcome.INVALID, (e.field() == null ? "" : e.field() + ": ") + e.reason(), states.get(key));
+        }
+        if (!key.equals(event.subject())) {
+            return new Step(record, key, event, Outcome.INVALID,
+                    "the record key '" + key + "' must equal the event subject '" + event.subject() + "'", states.get(key));
+        }
+        TaskState before = states.get(key);
+        if (before == null && !fromTheStart && !(event.data() instanceof TaskEvent.Submitted)) {
+            return new Step(record, key, event, Outcome.UNKNOWN_START, "the task was submitted before the start of this read", null);
+        }
+        Evolution evolution = TaskStateMachine.evolve(before, event);
+        return switch (evolution) {
+            case Evolution.Applied applied -> {
+                states.put(key, applied.state());
+                yield new Step(record, key, event, Outcome.APPLIED, null, applied.state());
+            }
+            case Evolution.Duplicate duplicate -> new Step(record, key, event, Outcome.DUPLICATE, "event " + event.id() + " was applied before", before);
+            case Evolution.Ignored ignored -> new Step(record, key, event, Outcome.IGNORED, ignored.reason(), before);
+            case Evolution.Rejected rejected -> new Step(record, key, event, Outcome.REJECTED, rejected.reason(), before);
+        };
+    }
+
+    /** The state of each task folded so far, by task id (a live view). */
+    public Map<String, TaskState> states() {
+        return Collections.unmodifiableMap(states);
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+}
