@@ -55,6 +55,9 @@ public final class TaskStateMachine {
                     ? new Evolution.Applied(submit(event, submitted))
                     : new Evolution.Rejected(null, "unknown task " + event.subject() + ": its first event must be " + "dev.cube.task.submitted");
         }
+        if (data instanceof TaskEvent.Unplaced && state.state() != Pending) {
+            return new Evolution.Ignored(state, "a note that task " + state.id() + " waits for placement, but it is " + state.state());
+        }
         if (data instanceof TaskEvent.AttemptReport report && report.attempt() < state.attempt()) {
             return new Evolution.Ignored(state, "a late report about attempt " + report.attempt()
                     + "; task " + state.id() + " is at attempt " + state.attempt());
@@ -104,9 +107,6 @@ public final class TaskStateMachine {
     }
 
     private static String unplace(TaskState state, Unplaced unplaced, TaskState.Builder next) {
-        if (state.state() != Pending) {
-            return "cannot mark a " + state.state() + " task unplaced: only Pending tasks wait for placement";
-        }
         next.reason = unplaced.reason();
         return null;
     }

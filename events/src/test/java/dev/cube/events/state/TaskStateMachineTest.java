@@ -111,6 +111,16 @@ class TaskStateMachineTest {
     class APendingTask {
 
         @Test
+        void ignoresANoteThatItWaitsForPlacementOnceItIsScheduled() {
+            TaskState before = given(submitted(), scheduled("w1", 1)).state();
+
+            Evolution evolution = when(unplaced("no worker has 4096 MB free"));
+
+            assertThat(evolution).isInstanceOf(Evolution.Ignored.class);
+            assertThat(evolution.state()).isEqualTo(before);
+        }
+
+        @Test
         void staysPendingAndSaysWhyWhenUnplaced() {
             given(submitted());
 
@@ -215,15 +225,6 @@ class TaskStateMachineTest {
             String reason = expectRejected(when(completed(1)));
 
             assertThat(reason).contains("cannot complete a Scheduled task");
-        }
-
-        @Test
-        void rejectsBeingUnplacedOnceItIsPlaced() {
-            given(submitted(), scheduled("w1", 1));
-
-            String reason = expectRejected(when(unplaced("no capacity")));
-
-            assertThat(reason).contains("Scheduled").contains("only Pending");
         }
 
         @Test
@@ -465,7 +466,6 @@ class TaskStateMachineTest {
         static Stream<Arguments> everyTaskEvent() {
             return Stream.of(
                     arguments(submitted(), "already submitted"),
-                    arguments(unplaced("no capacity"), "Completed"),
                     arguments(scheduled("w1", 2), "Completed"),
                     arguments(running("w1", 1, "c-1"), "Completed"),
                     arguments(completed(1), "Completed"),

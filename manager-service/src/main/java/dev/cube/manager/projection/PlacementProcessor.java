@@ -58,6 +58,8 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Allocation> allocations;
+    /** The allocations store, decoded once: this stage is its only writer, and a re-initialised task rebuilds it. */
+    private final Map<String, Allocation> allocated = new HashMap<>();
     private KeyValueStore<String, Waiting> requests;
     private KeyValueStore<String, String> queue;
     private long lastSeq;
@@ -79,6 +81,10 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
         this.allocations = context.getStateStore(TaskProjection.ALLOCATIONS_STORE);
         this.requests = context.getStateStore(TaskProjection.PLACEMENT_REQUESTS_STORE);
         this.queue = context.getStateStore(TaskProjection.PLACEMENT_QUEUE_STORE);
+        allocated.clear();
+        try (KeyValueIterator<String, Allocation> it = allocations.all()) {
+            it.forEachRemaining(entry -> allocated.put(entry.key, entry.value));
+        }
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> tick());
     }
 
@@ -114,7 +120,7 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
 
     private void release(PlacementEvent.Released released) {
         if (released.workerId() != null) {
-            Allocation held = allocations.get(released.workerId());
+            Allocation held = allocated.get(released.workerId());
             if (held != null) {
                 Allocation after = held.without(released.taskId(), released.attempt());
                 if (after != held) {
@@ -187,28 +193,24 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
     private void declareLostWorkers() {
         Instant now = clock.instant();
         List<String> lost = new ArrayList<>();
-        try (KeyValueIterator<String, Allocation> it = allocations.all()) {
-            it.forEachRemaining(entry -> {
-                if (entry.value.taskCount() > 0) {
-                    Optional<WorkerInfo> info = workers.get(entry.key);
-                    if (info.isEmpty() || info.get().lastSeen().plus(lostAfter).isBefore(now)) {
-                        lost.add(entry.key);
-                    }
-                }
-            });
-        }
+        allocated.forEach((workerId, allocation) -> {
+            Optional<WorkerInfo> info = workers.get(workerId);
+            if (info.isEmpty() || info.get().lastSeen().plus(lostAfter).isBefore(now)) {
+                lost.add(workerId);
+            }
+        });
         for (String workerId : lost) {
             Instant lastSeen = workers.get(workerId).map(WorkerInfo::lastSeen).orElse(null);
             String reason = "worker " + workerId + " sent no heartbeat for more than " + lostAfter.toSeconds() + " s";
-            LOG.warn("{}: declaring its {} attempts lost", reason, allocations.get(workerId).taskCount());
-            allocations.get(workerId).attempts().forEach((taskId, held) -> {
+            LOG.warn("{}: declaring its {} attempts lost", reason, allocated.get(workerId).taskCount());
+            allocated.get(workerId).attempts().forEach((taskId, held) -> {
                 appendTaskEvent(taskId, new TaskEvent.Lost(workerId, held.attempt(), reason));
                 // A fence: should the worker come back, it stops what was moved away before anything else.
                 CubeEvent stop = CubeEvent.of(SOURCE, taskId, clock.instant(),
                         new AssignmentEvent.Stop(workerId, taskId, held.attempt(), "worker was declared lost"));
                 context.forward(new Record<String, Object>(workerId, stop, clock.millis()), TaskProjection.ASSIGNMENTS_SINK);
             });
-            allocations.delete(workerId);
+            put(workerId, Allocation.EMPTY);
             CubeEvent workerLost = CubeEvent.of(SOURCE, workerId, clock.instant(), new WorkerEvent.Lost(workerId, lastSeen, reason));
             context.forward(new Record<String, Object>(workerId, workerLost, clock.millis()), TaskProjection.WORKERS_SINK);
         }
@@ -221,7 +223,7 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
         }
         Map<String, Candidate> candidates = candidates();
         for (WorkerInfo worker : draining) {
-            Allocation held = allocations.get(worker.id());
+            Allocation held = allocated.get(worker.id());
             if (held == null) {
                 continue;
             }
@@ -282,14 +284,15 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
     }
 
     private Allocation allocationOf(String workerId) {
-        Allocation allocation = allocations.get(workerId);
-        return allocation == null ? Allocation.EMPTY : allocation;
+        return allocated.getOrDefault(workerId, Allocation.EMPTY);
     }
 
     private void put(String workerId, Allocation allocation) {
         if (allocation.taskCount() == 0) {
+            allocated.remove(workerId);
             allocations.delete(workerId);
         } else {
+            allocated.put(workerId, allocation);
             allocations.put(workerId, allocation);
         }
     }
