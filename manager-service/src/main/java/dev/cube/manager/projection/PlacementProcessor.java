@@ -60,6 +60,9 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
     private KeyValueStore<String, Allocation> allocations;
     /** The allocations store, decoded once: this stage is its only writer, and a re-initialised task rebuilds it. */
     private final Map<String, Allocation> allocated = new HashMap<>();
+    /** The workers taking work, with what they hold; rebuilt when the workers change and at every tick. */
+    private final Map<String, Candidate> candidates = new HashMap<>();
+    private long candidatesVersion = -1;
     private KeyValueStore<String, Waiting> requests;
     private KeyValueStore<String, String> queue;
     private long lastSeq;
@@ -139,6 +142,7 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
         if (!workers.caughtUp()) {
             return;
         }
+        candidatesVersion = -1;
         declareLostWorkers();
         moveWorkOffDrainingWorkers();
         Instant now = clock.instant();
@@ -177,7 +181,6 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
             String workerId = chosen.get().workerId();
             Allocation after = allocationOf(workerId).with(request.taskId(), new Allocation.Held(request.attempt(), request.resources(), false));
             put(workerId, after);
-            candidates.put(workerId, candidate(workers.get(workerId).orElseThrow(), after));
             requests.delete(request.taskId());
             appendTaskEvent(request.taskId(), new TaskEvent.Scheduled(workerId, request.attempt()));
             return true;
@@ -242,7 +245,6 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
                 String targetId = target.get().workerId();
                 Allocation there = allocationOf(targetId).with(taskId, new Allocation.Held(next, attempt.resources(), false));
                 put(targetId, there);
-                candidates.put(targetId, candidate(workers.get(targetId).orElseThrow(), there));
                 updated = updated.with(taskId, new Allocation.Held(attempt.attempt(), attempt.resources(), true));
                 appendTaskEvent(taskId, new TaskEvent.Scheduled(targetId, next));
                 LOG.info("draining {}: moving task {} to {} as attempt {}", worker.id(), taskId, targetId, next);
@@ -254,11 +256,15 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
     }
 
     private Map<String, Candidate> candidates() {
-        Map<String, Candidate> out = new HashMap<>();
-        for (WorkerInfo worker : workers.takingWork()) {
-            out.put(worker.id(), candidate(worker, allocationOf(worker.id())));
+        long version = workers.version();
+        if (version != candidatesVersion) {
+            candidates.clear();
+            for (WorkerInfo worker : workers.takingWork()) {
+                candidates.put(worker.id(), candidate(worker, allocationOf(worker.id())));
+            }
+            candidatesVersion = version;
         }
-        return out;
+        return candidates;
     }
 
     private static Candidate candidate(WorkerInfo worker, Allocation allocation) {
@@ -288,6 +294,10 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
     }
 
     private void put(String workerId, Allocation allocation) {
+        Candidate candidate = candidates.get(workerId);
+        if (candidate != null) {
+            candidates.put(workerId, new Candidate(workerId, candidate.capacity(), allocation.total(), allocation.taskCount(), candidate.stats()));
+        }
         if (allocation.taskCount() == 0) {
             allocated.remove(workerId);
             allocations.delete(workerId);

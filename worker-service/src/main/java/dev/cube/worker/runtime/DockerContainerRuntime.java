@@ -133,28 +133,39 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
     @Override
     public ContainerInfo start(String workerId, String taskId, int attempt, TaskSpec spec) {
-        Optional<ContainerInfo> existing = find(taskId, attempt);
-        if (existing.isPresent()) {
-            return startIfCreated(existing.get());
-        }
-        ensureImage(spec.image());
+        // Create first and ask questions only when the engine objects: a name conflict means this
+        // attempt has a container already (a redelivered order), a 404 means the image must be pulled.
         String id;
         try {
-            id = call("create container for " + taskId, () -> createCommand(workerId, taskId, attempt, spec).exec().getId());
+            id = create(workerId, taskId, attempt, spec);
         } catch (ContainerRuntimeException e) {
             if (e.getCause() instanceof ConflictException) {
-                ContainerInfo raced = find(taskId, attempt).orElseThrow(() -> e);
-                return startIfCreated(raced);
+                ContainerInfo existing = find(taskId, attempt).orElseThrow(() -> e);
+                return startIfCreated(existing);
             }
-            throw e;
+            if (e.getCause() instanceof NotFoundException) {
+                ensureImage(spec.image());
+                id = create(workerId, taskId, attempt, spec);
+            } else {
+                throw e;
+            }
         }
         try {
-            run("start container " + id, () -> client.startContainerCmd(id).exec());
+            String created = id;
+            run("start container " + id, () -> client.startContainerCmd(created).exec());
         } catch (ContainerRuntimeException e) {
             removeQuietly(id);
             throw e;
         }
-        return inspect(id).orElseThrow(() -> new ContainerRuntimeException("container " + id + " vanished right after it started"));
+        if (spec.ports().isEmpty()) {
+            return new ContainerInfo(id, taskId, attempt, ContainerStatus.RUNNING, null, false, List.of());
+        }
+        String started = id;
+        return inspect(id).orElseThrow(() -> new ContainerRuntimeException("container " + started + " vanished right after it started"));
+    }
+
+    private String create(String workerId, String taskId, int attempt, TaskSpec spec) {
+        return call("create container for " + taskId, () -> createCommand(workerId, taskId, attempt, spec).exec().getId());
     }
 
     private ContainerInfo startIfCreated(ContainerInfo info) {
