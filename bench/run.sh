@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Cube's benchmark, in one command: builds the bench module (and what it needs), then runs every
 # scenario and prints the table; the JSON report lands in bench/target/bench-report.json, and with
-# --docs in docs/benchmarks/<date>.json too.
+# --docs in docs/benchmarks/<date>.json too (<date>-<scenarios>.json for a run of some scenarios).
 #
 #   bench/run.sh                      full sizes (1M events, 100k tasks on 1k hollow workers, 200 containers, 20k reads)
 #   bench/run.sh --small              a smoke run in about a minute
 #   bench/run.sh --scenarios placement --tasks 1000000 --hollow-workers 10000     the stretch
+#   bench/run.sh --scenarios replay   cube replay's core over a log of 1M events (--events N), beside a raw consumer
 #   bench/run.sh --help               every option
 #
 # Needs a JDK 21+ and Maven; the containers scenario needs a Docker engine and the local image

@@ -92,6 +92,7 @@ public final class Bench {
                     case "placement" -> PlacementBench.run(options);
                     case "containers" -> ContainerBench.run(options);
                     case "reads" -> ReadBench.run(options);
+                    case "replay" -> ReplayBench.run(options);
                     default -> throw new IllegalArgumentException(scenario);
                 };
                 result.details.put("scenarioSeconds", Stats.round((System.nanoTime() - t0) / 1e9));
@@ -112,7 +113,9 @@ public final class Bench {
         Report report = new Report(json, results, failures);
         write(options.report(), json);
         if (options.docsDir() != null) {
-            Path copy = options.docsDir().resolve(LocalDate.now(ZoneOffset.UTC) + ".json");
+            // a partial run (--scenarios) gets its own name, so that it never overwrites the day's full run
+            String suffix = options.scenarios().containsAll(BenchOptions.ALL) ? "" : "-" + String.join("-", options.scenarios());
+            Path copy = options.docsDir().resolve(LocalDate.now(ZoneOffset.UTC) + suffix + ".json");
             write(copy, json);
             report.docsCopy = copy;
         }

@@ -29,12 +29,12 @@ record BenchOptions(
         Path report,
         Path docsDir) {
 
-    static final List<String> ALL = List.of("projection", "placement", "containers", "reads");
+    static final List<String> ALL = List.of("projection", "placement", "containers", "reads", "replay");
 
     static final String USAGE = """
             usage: bench/run.sh [options]
-              --scenarios LIST          comma-separated, from projection,placement,containers,reads (default: all)
-              --events N                projection: events to preload (default 1000000; N/4 tasks)
+              --scenarios LIST          comma-separated, from projection,placement,containers,reads,replay (default: all)
+              --events N                projection, replay: events to preload (default 1000000; N/4 tasks)
               --projection-variant K=V[,K=V]  projection: run again on a fresh broker with these manager properties (repeatable),
                                         e.g. cube.manager.commit-interval=1000ms
               --tasks N                 placement: tasks to place (default 100000)

@@ -35,7 +35,7 @@ class BenchSmokeIT {
         JsonNode json = Json.MAPPER.readTree(report.toFile());
         assertThat(json.path("machine").path("cpus").asInt()).isPositive();
         List<String> scenarios = json.findValuesAsText("scenario");
-        assertThat(scenarios).containsExactly("projection", "placement", "containers", "reads");
+        assertThat(scenarios).containsExactly("projection", "placement", "containers", "reads", "replay");
         for (JsonNode scenario : json.get("scenarios")) {
             assertThat(scenario.has("error")).as(scenario.toString()).isFalse();
             assertThat(scenario.get("figures")).as(scenario.path("scenario").asText()).isNotEmpty();
@@ -45,7 +45,11 @@ class BenchSmokeIT {
                 assertThat(figure.get("ratio").asDouble()).as(figure.toString()).isPositive().isFinite();
             }
         }
-        assertThat(result.table()).contains("| projection |", "| placement |", "| containers |", "| reads |");
+        assertThat(result.table()).contains("| projection |", "| placement |", "| containers |", "| reads |", "| replay |");
+        JsonNode replay = json.get("scenarios").get(4);
+        assertThat(replay.path("figures")).hasSize(2);
+        assertThat(replay.path("details").path("rounds")).hasSize(ReplayBench.ROUNDS);
+        assertThat(replay.path("details").path("replayEventsPerSecond").asDouble()).isPositive().isFinite();
 
         // Every container the run created (the worker's and the raw baseline's) is gone.
         JsonNode containers = json.get("scenarios").get(2).get("details");

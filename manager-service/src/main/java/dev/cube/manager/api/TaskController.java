@@ -59,14 +59,12 @@ public class TaskController {
 
     private final EventPublisher publisher;
     private final ProjectionRunner projection;
-    private final TaskEventLog log;
     private final TaskHistory history;
     private final Clock clock;
 
     public TaskController(EventPublisher publisher, ProjectionRunner projection, ManagerSettings settings, Clock clock) {
         this.publisher = publisher;
         this.projection = projection;
-        this.log = new TaskEventLog(settings.bootstrapServers());
         this.history = new TaskHistory(settings.bootstrapServers());
         this.clock = clock;
     }
@@ -182,15 +180,15 @@ public class TaskController {
             return Problem.notFound("no task " + id);
         }
         ArrayNode items = Json.MAPPER.createArrayNode();
-        for (TaskEventLog.LoggedRecord record : log.read(id, first)) {
+        for (var step : history.of(id, first)) {
             ObjectNode item = Json.MAPPER.createObjectNode();
-            item.put("partition", record.partition());
-            item.put("offset", record.offset());
-            item.put("logTime", java.time.Instant.ofEpochMilli(record.timestamp()).toString());
-            try {
-                item.set("event", CloudEventCodec.toJson(CloudEventCodec.decode(record.value())));
-            } catch (InvalidEventException e) {
-                item.put("invalid", e.toString());
+            item.put("partition", step.record().partition());
+            item.put("offset", step.record().offset());
+            item.put("logTime", step.record().logTime().toString());
+            if (step.event() != null) {
+                item.set("event", CloudEventCodec.toJson(step.event()));
+            } else {
+                item.put("invalid", step.reason());
             }
             items.add(item);
         }

@@ -70,6 +70,8 @@ public final class EventLogReader implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                // A bounded read ends with a fetch still parked at the broker: closing waits for it.
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20,
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024,
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId),
