@@ -28,6 +28,10 @@ public final class Cube implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The services each ship a logback.xml; the command uses its own, which logs to stderr.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "cube-cli-logback.xml");
+        }
         System.exit(commandLine().execute(args));
     }
 
