@@ -3,13 +3,13 @@ package dev.cube.cli;
 import java.util.List;
 
 /** Plain text columns as the book's CLI prints them: left-aligned, padded by three spaces, no trailing blanks. */
-final class Columns {
+public final class Columns {
 
     private Columns() {
     }
 
     /** {@code rows}, the first of which is the header, one line each. */
-    static String render(List<List<String>> rows) {
+    public static String render(List<List<String>> rows) {
         int columns = rows.getFirst().size();
         int[] widths = new int[columns];
         for (List<String> row : rows) {

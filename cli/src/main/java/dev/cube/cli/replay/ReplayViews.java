@@ -1,5 +1,7 @@
 package dev.cube.cli.replay;
 
+import dev.cube.cli.Columns;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -144,23 +146,6 @@ final class ReplayViews {
     }
 
     private static String table(List<List<String>> rows) {
-        int[] widths = new int[rows.getFirst().size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                line.append(row.get(i));
-                if (i < row.size() - 1) {
-                    line.append(" ".repeat(widths[i] - row.get(i).length() + 3));
-                }
-            }
-            out.append(line.toString().stripTrailing()).append(System.lineSeparator());
-        }
-        return out.toString();
+        return Columns.render(rows);
     }
 }
