@@ -5,9 +5,8 @@ import dev.cube.events.TaskEvent;
 import dev.cube.events.state.Evolution;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStateMachine;
-import dev.cube.events.topics.Topic;
 import dev.cube.events.wire.CloudEventCodec;
-import dev.cube.events.wire.InvalidEventException;
+import dev.cube.manager.projection.Admission;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,8 +15,7 @@ import java.util.Map;
 /**
  * The projection's fold, away from Kafka Streams: records of {@code cube.task-events} in log order,
  * decoded as the projection decodes them ({@link CloudEventCodec#decode(Map, byte[])}, both modes),
- * folded by the same {@link TaskStateMachine#evolve}. A record counts only on the partition its key
- * hashes to ({@link Topic#partitionOf}); elsewhere it is a record the manager copies there. Not
+ * admitted by the same rule ({@link Admission}) and folded by the same {@link TaskStateMachine#evolve}. Not
  * thread-safe: one reader feeds it.
  */
 public final class LogFold {
@@ -38,23 +36,17 @@ public final class LogFold {
 
     public Step apply(LoggedEvent record) {
         String key = record.key();
-        if (key == null) {
-            return new Step(record, null, null, Outcome.INVALID, "the record key is required: it must be the task id", null);
-        }
-        if (record.partition() != Topic.partitionOf(key, partitions)) {
-            return new Step(record, key, null, Outcome.MISPLACED,
-                    "on partition " + record.partition() + ", not its key's " + Topic.partitionOf(key, partitions)
-                            + ": the manager copies it there, where it counts", states.get(key));
-        }
         CubeEvent event;
-        try {
-            event = CloudEventCodec.decode(record.headers(), record.value());
-        } catch (InvalidEventException e) {
-            return new Step(record, key, null, Outcome.INVALID, (e.field() == null ? "" : e.field() + ": ") + e.reason(), states.get(key));
-        }
-        if (!key.equals(event.subject())) {
-            return new Step(record, key, event, Outcome.INVALID,
-                    "the record key '" + key + "' must equal the event subject '" + event.subject() + "'", states.get(key));
+        switch (Admission.of(key, record.partition(), partitions, () -> CloudEventCodec.decode(record.headers(), record.value()))) {
+            case Admission.Admitted admitted -> event = admitted.event();
+            case Admission.Misplaced misplaced -> {
+                return new Step(record, key, null, Outcome.MISPLACED, "on partition " + record.partition() + ", not its key's "
+                        + misplaced.keyPartition() + ": the manager copies it there, where it counts", states.get(key));
+            }
+            case Admission.Refused refused -> {
+                return new Step(record, key, null, Outcome.INVALID,
+                        (refused.field() == null ? "" : refused.field() + ": ") + refused.reason(), key == null ? null : states.get(key));
+            }
         }
         TaskState before = states.get(key);
         if (before == null && !fromTheStart && !(event.data() instanceof TaskEvent.Submitted)) {

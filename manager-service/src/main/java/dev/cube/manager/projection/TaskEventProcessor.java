@@ -9,10 +9,8 @@ import dev.cube.events.state.Evolution;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStateMachine;
 import dev.cube.events.state.TaskStatus;
-import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics.DeadLetterHeaders;
 import dev.cube.events.wire.CloudEventCodec;
-import dev.cube.events.wire.InvalidEventException;
 import dev.cube.manager.scheduling.RestartPolicy;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -59,25 +57,19 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
 
     @Override
     public void process(Record<String, byte[]> record) {
-        if (record.key() == null) {
-            deadLetter(context, record, "key", "the record key is required: it must be the task id (the event's subject)");
-            return;
-        }
-        if (arrivedOnAnotherPartition(record)) {
-            // A client whose partitioner is not murmur2 put it there: copy it to its task's partition, where it is folded.
-            context.forward(record, TaskProjection.RELAY_SINK);
-            return;
-        }
+        int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
         CubeEvent event;
-        try {
-            event = CloudEventCodec.decode(record.headers(), record.value());
-        } catch (InvalidEventException e) {
-            deadLetter(context, record, e.field(), e.reason());
-            return;
-        }
-        if (!record.key().equals(event.subject())) {
-            deadLetter(context, record, "subject", "the record key '" + record.key() + "' must equal the event subject '" + event.subject() + "' (the task id)");
-            return;
+        switch (Admission.of(record.key(), partition, taskEventPartitions, () -> CloudEventCodec.decode(record.headers(), record.value()))) {
+            case Admission.Admitted admitted -> event = admitted.event();
+            case Admission.Misplaced ignored -> {
+                // A client whose partitioner is not murmur2 put it there: copy it to its task's partition, where it is folded.
+                context.forward(record, TaskProjection.RELAY_SINK);
+                return;
+            }
+            case Admission.Refused refused -> {
+                deadLetter(context, record, refused.field(), refused.reason());
+                return;
+            }
         }
         TaskState before = tasks.get(event.subject());
         Evolution evolution = TaskStateMachine.evolve(before, event);
@@ -140,12 +132,6 @@ final class TaskEventProcessor implements Processor<String, byte[], String, Obje
 
     private void restartIfWanted(TaskState task) {
         RestartPolicy.next(task, clock.instant()).ifPresent(request -> place(task.id(), request));
-    }
-
-    private boolean arrivedOnAnotherPartition(Record<String, byte[]> record) {
-        return context.recordMetadata()
-                .map(meta -> meta.partition() != Topic.partitionOf(record.key(), taskEventPartitions))
-                .orElse(false);
     }
 
     private void place(String taskId, PlacementEvent request) {
