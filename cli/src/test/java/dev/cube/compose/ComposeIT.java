@@ -31,6 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The repository's docker-compose.yml, run as a user would run it: Kafka, the manager and two
@@ -139,19 +140,16 @@ class ComposeIT {
         assertThat(result.exitCode).as("compose %s:\n%s", String.join(" ", args), result.output).isZero();
     }
 
-    private void awaitHealthy(String... services) throws InterruptedException {
-        Instant deadline = Instant.now().plus(HEALTHY_WITHIN);
+    private void awaitHealthy(String... services) {
         Map<String, String> health = new HashMap<>();
-        while (Instant.now().isBefore(deadline)) {
-            for (String service : services) {
-                health.put(service, containerHealth(service));
-            }
-            if (health.values().stream().allMatch("healthy"::equals)) {
-                return;
-            }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("services not healthy within " + HEALTHY_WITHIN + ": " + health);
+        await().atMost(HEALTHY_WITHIN).pollInterval(Duration.ofSeconds(1))
+                .alias("compose services " + String.join(", ", services) + " healthy")
+                .until(() -> {
+                    for (String service : services) {
+                        health.put(service, containerHealth(service));
+                    }
+                    return health.values().stream().allMatch("healthy"::equals);
+                });
     }
 
     private String containerHealth(String service) {

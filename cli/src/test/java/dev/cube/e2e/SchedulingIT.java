@@ -2,6 +2,7 @@ package dev.cube.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cube.events.topics.Topics;
+import dev.cube.infra.TopicContents;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -104,11 +105,11 @@ class SchedulingIT {
         }
         List<Step> steps = new ArrayList<>();
         Map<String, String> workerOf = new HashMap<>();
-        for (ConsumerRecord<String, String> record : readAll(Topics.TASK_EVENTS.name())) {
+        for (ConsumerRecord<String, byte[]> record : TopicContents.read(cluster.cube.bootstrapServers(), Topics.TASK_EVENTS.name())) {
             if (!ids.contains(record.key())) {
                 continue;
             }
-            JsonNode event = Cluster.json(record.value());
+            JsonNode event = Cluster.json(TopicContents.text(record));
             String type = event.get("type").asText();
             if (type.equals("dev.cube.task.scheduled")) {
                 String worker = event.get("data").get("workerId").asText();
@@ -128,20 +129,4 @@ class SchedulingIT {
         return peak;
     }
 
-    static List<ConsumerRecord<String, String>> readAll(String topic) {
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.cube.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
-    }
 }

@@ -7,6 +7,7 @@ import dev.cube.events.topics.Topics.DeadLetterHeaders;
 import dev.cube.events.wire.CloudEventCodec;
 import dev.cube.events.wire.Json;
 import dev.cube.infra.SharedKafka;
+import dev.cube.infra.TopicContents;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -220,7 +221,7 @@ class DeadLetterIT {
     private static Map<String, ConsumerRecord<String, byte[]>> awaitDeadLetters(List<String> keys) {
         return await().atMost(Duration.ofSeconds(60)).until(() -> {
             Map<String, ConsumerRecord<String, byte[]>> letters = new HashMap<>();
-            for (ConsumerRecord<String, byte[]> record : consume(Topics.DEAD_LETTERS.name())) {
+            for (ConsumerRecord<String, byte[]> record : TopicContents.read(SharedKafka.bootstrapServers(), Topics.DEAD_LETTERS.name())) {
                 if (keys.contains(record.key())) {
                     letters.put(record.key(), record);
                 }
@@ -237,7 +238,7 @@ class DeadLetterIT {
     /** The latest value of each key of a compacted topic, read from the beginning by a plain consumer. */
     private static Map<String, JsonNode> readAll(String topic) {
         Map<String, JsonNode> latest = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : consume(topic)) {
+        for (ConsumerRecord<String, byte[]> record : TopicContents.read(SharedKafka.bootstrapServers(), topic)) {
             try {
                 latest.put(record.key(), record.value() == null ? null : Json.MAPPER.readTree(record.value()));
             } catch (IOException e) {
@@ -245,23 +246,6 @@ class DeadLetterIT {
             }
         }
         return latest;
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> consume(String topic) {
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 
     private static byte[] utf8(String text) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cube.events.topics.Topics;
 import dev.cube.events.wire.Json;
 import dev.cube.infra.SharedKafka;
+import dev.cube.infra.TopicContents;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -128,7 +129,8 @@ class TaskApiIT {
 
         String sentinel = submit("{\"name\":\"sentinel\",\"image\":\"cube/busybox:local\"}");
         awaitTask(sentinel);
-        assertThat(readAll("cube.task-events")).noneMatch(record -> record.value() != null && record.value().contains(marker));
+        assertThat(TopicContents.read(SharedKafka.bootstrapServers(), "cube.task-events"))
+                .noneMatch(record -> record.value() != null && TopicContents.text(record).contains(marker));
     }
 
     @Test
@@ -208,7 +210,7 @@ class TaskApiIT {
     static Map<String, String> awaitDeadLetters(List<String> keys) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> {
             Map<String, String> reasons = new java.util.HashMap<>();
-            for (ConsumerRecord<String, String> record : readAll(Topics.DEAD_LETTERS.name())) {
+            for (ConsumerRecord<String, byte[]> record : TopicContents.read(SharedKafka.bootstrapServers(), Topics.DEAD_LETTERS.name())) {
                 if (keys.contains(record.key())) {
                     var header = record.headers().lastHeader(Topics.DeadLetterHeaders.REASON);
                     reasons.put(record.key(), new String(header.value(), StandardCharsets.UTF_8));
@@ -218,20 +220,4 @@ class TaskApiIT {
         }, reasons -> reasons.keySet().containsAll(keys));
     }
 
-    static List<ConsumerRecord<String, String>> readAll(String topic) {
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
-    }
 }
