@@ -21,11 +21,9 @@ public enum EventType {
     WORKER_HEARTBEAT("dev.cube.worker.heartbeat", WorkerEvent.Heartbeat.class),
     WORKER_LEFT("dev.cube.worker.left", WorkerEvent.Left.class),
     WORKER_DRAINING("dev.cube.worker.draining", WorkerEvent.Draining.class),
+    WORKER_UNDRAINED("dev.cube.worker.undrained", WorkerEvent.Undrained.class),
     WORKER_LOST("dev.cube.worker.lost", WorkerEvent.Lost.class),
-    PLACEMENT_REQUESTED("dev.cube.placement.requested", PlacementEvent.Requested.class),
-    PLACEMENT_RELEASED("dev.cube.placement.released", PlacementEvent.Released.class),
-    ASSIGNMENT_START("dev.cube.assignment.start", AssignmentEvent.Start.class),
-    ASSIGNMENT_STOP("dev.cube.assignment.stop", AssignmentEvent.Stop.class);
+    MANAGER_TICK("dev.cube.manager.tick", ManagerEvent.Tick.class);
 
     /** The schema version Cube writes. Readers accept every version from 1 to this one. */
     public static final int CURRENT_SCHEMA_VERSION = 1;

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
 
-/** What workers say about themselves. Keyed by worker id on {@code cube.workers}. */
+/**
+ * Everything that can happen to a worker. What a worker says of itself ({@link Heartbeat}, {@link Left})
+ * and the scheduler's {@link Lost} are keyed by worker id on {@code cube.workers}; what an operator asks
+ * ({@link Draining}, {@link Undrained}) is keyed by worker id on {@code cube.worker-admin}, so that a
+ * later heartbeat never compacts a drain away.
+ */
 public sealed interface WorkerEvent extends EventData {
 
     String workerId();
@@ -17,12 +22,21 @@ public sealed interface WorkerEvent extends EventData {
         }
     }
 
-    /** An operator asked that the worker take no new work and hand its tasks over. Written by the manager's API. */
+    /** An operator asked that the worker take no new work and hand its tasks over, until {@link Undrained}. Written by the manager's API. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Draining(String workerId, String reason) implements WorkerEvent {
     }
 
-    /** The worker was silent for longer than its TTL plus grace; its attempts were declared lost. Written by the scheduler. */
+    /** An operator asked that a draining worker take work again. Written by the manager's API. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Undrained(String workerId, String reason) implements WorkerEvent {
+    }
+
+    /**
+     * The log showed more than the worker's TTL plus grace pass without a heartbeat from it; its
+     * attempts were declared lost. Written by the scheduler; {@code lastSeen} is the log time of the
+     * last heartbeat it had (a heartbeat after that one means the worker is back).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Lost(String workerId, Instant lastSeen, String reason) implements WorkerEvent {
     }

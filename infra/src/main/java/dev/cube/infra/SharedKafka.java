@@ -1,5 +1,6 @@
 package dev.cube.infra;
 
+import dev.cube.kafka.TopicSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package dev.cube.infra;
 
+import dev.cube.kafka.TopicSetup;
 import com.github.dockerjava.api.DockerClient;
 import dev.cube.events.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

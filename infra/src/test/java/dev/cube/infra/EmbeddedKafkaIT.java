@@ -1,5 +1,6 @@
 package dev.cube.infra;
 
+import dev.cube.kafka.TopicSetup;
 import dev.cube.events.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -52,6 +52,11 @@ public record TaskSpec(
         return disk == null ? 0 : disk;
     }
 
+    /** What the task needs of a worker (absent amounts are zero). */
+    public Resources resources() {
+        return new Resources(cpuOrZero(), memoryOrZero(), diskOrZero());
+    }
+
     /** A container port, published on {@code hostPort} or, when that is absent, on a port the engine picks. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PortMapping(Integer containerPort, Integer hostPort, String protocol) {

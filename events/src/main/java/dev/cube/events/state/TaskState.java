@@ -6,7 +6,6 @@ import dev.cube.events.spec.TaskSpec;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -15,8 +14,12 @@ import java.util.List;
  *
  * @param attempt       0 until the first placement; each placement (first run or restart) adds one
  * @param reason        why the task is where it is, when that needs saying (unplaced, failed, stopped, lost)
- * @param eventIds      ids of the events applied, for deduplication
  * @param eventCount    how many events were applied
+ * @param recentEventIds the ids of the last few events applied ({@value #RECENT_IDS} at most), so that
+ *                      an event delivered twice in a row is told {@link Evolution.Duplicate}; the fold
+ *                      recognises every other repetition from what the event says (its attempt and kind),
+ *                      so the state stays the same size whatever the task's history. Bookkeeping of the
+ *                      fold: {@link #forReaders()} leaves it out of what readers get.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskState(
@@ -36,15 +39,24 @@ public record TaskState(
         Instant finishedAt,
         Instant updatedAt,
         int eventCount,
-        List<String> eventIds) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> recentEventIds) {
+
+    /** How many of the latest applied event ids a state keeps. */
+    public static final int RECENT_IDS = 3;
 
     public TaskState {
         ports = ports == null ? List.of() : List.copyOf(ports);
-        eventIds = eventIds == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(eventIds));
+        recentEventIds = recentEventIds == null ? List.of() : List.copyOf(recentEventIds);
     }
 
-    boolean hasApplied(String eventId) {
-        return eventIds.contains(eventId);
+    boolean appliedRecently(String eventId) {
+        return recentEventIds.contains(eventId);
+    }
+
+    /** The state as readers see it (the HTTP API, {@code cube.task-state}): without the fold's bookkeeping. */
+    public TaskState forReaders() {
+        return recentEventIds.isEmpty() ? this : new TaskState(id, spec, state, desiredState, attempt, workerId, containerId, ports,
+                exitCode, reason, submittedAt, scheduledAt, startedAt, finishedAt, updatedAt, eventCount, List.of());
     }
 
     Builder toBuilder() {
@@ -68,10 +80,10 @@ public record TaskState(
         Instant finishedAt;
         Instant updatedAt;
         int eventCount;
-        List<String> eventIds;
+        List<String> recentEventIds;
 
         Builder() {
-            eventIds = new ArrayList<>();
+            recentEventIds = new ArrayList<>();
             ports = List.of();
         }
 
@@ -92,12 +104,19 @@ public record TaskState(
             finishedAt = s.finishedAt;
             updatedAt = s.updatedAt;
             eventCount = s.eventCount;
-            eventIds = new ArrayList<>(s.eventIds);
+            recentEventIds = new ArrayList<>(s.recentEventIds);
+        }
+
+        void applied(String eventId) {
+            recentEventIds.add(eventId);
+            while (recentEventIds.size() > RECENT_IDS) {
+                recentEventIds.removeFirst();
+            }
         }
 
         TaskState build() {
             return new TaskState(id, spec, state, desiredState, attempt, workerId, containerId, ports, exitCode, reason,
-                    submittedAt, scheduledAt, startedAt, finishedAt, updatedAt, eventCount, eventIds);
+                    submittedAt, scheduledAt, startedAt, finishedAt, updatedAt, eventCount, recentEventIds);
         }
     }
 }

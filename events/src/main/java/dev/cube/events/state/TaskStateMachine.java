@@ -2,6 +2,7 @@ package dev.cube.events.state;
 
 import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
+import dev.cube.events.TaskEvent.AttemptReport;
 import dev.cube.events.TaskEvent.Completed;
 import dev.cube.events.TaskEvent.Failed;
 import dev.cube.events.TaskEvent.Lost;
@@ -11,10 +12,10 @@ import dev.cube.events.TaskEvent.StopRequested;
 import dev.cube.events.TaskEvent.Stopped;
 import dev.cube.events.TaskEvent.Submitted;
 import dev.cube.events.TaskEvent.Unplaced;
-
 import dev.cube.events.spec.TaskSpec;
 
 import java.util.List;
+import java.util.Objects;
 
 import static dev.cube.events.state.TaskStatus.Completed;
 import static dev.cube.events.state.TaskStatus.Failed;
@@ -25,7 +26,7 @@ import static dev.cube.events.state.TaskStatus.Scheduled;
 import static dev.cube.events.state.TaskStatus.Stopped;
 
 /**
- * The one fold of Cube: task state from task events. Pure and total: it never throws for an event
+ * The one fold of a task: task state from task events. Pure and total: it never throws for an event
  * that does not apply, it answers {@link Evolution.Rejected} with the reason. The live projection,
  * the replay tool and the tests all call this function.
  *
@@ -36,6 +37,12 @@ import static dev.cube.events.state.TaskStatus.Stopped;
  *                          └──failed──▶ Failed   └──lost──▶ Lost ──scheduled(n+1)──▶ Scheduled
  * Scheduled | Running ──stopped──▶ Stopped;  stop-requested with nothing on a worker ──▶ Stopped
  * </pre>
+ *
+ * <p>Repetition is recognised without a list of every event id: an event whose id is among the last
+ * {@value TaskState#RECENT_IDS} applied is a {@link Evolution.Duplicate}, and so is an event that says
+ * again what the state already holds (the same attempt scheduled on the same worker, a second report of
+ * how an attempt ended), whatever its id. A true fact that no longer matters (a report about an attempt
+ * that already ended or was replaced, a placement that lost a race with a stop) is {@link Evolution.Ignored}.
  */
 public final class TaskStateMachine {
 
@@ -47,7 +54,7 @@ public final class TaskStateMachine {
         if (!(event.data() instanceof TaskEvent data)) {
             return new Evolution.Rejected(state, "not a task event: " + event.type().typeName());
         }
-        if (state != null && state.hasApplied(event.id())) {
+        if (state != null && state.appliedRecently(event.id())) {
             return new Evolution.Duplicate(state);
         }
         if (state == null) {
@@ -55,17 +62,14 @@ public final class TaskStateMachine {
                     ? new Evolution.Applied(submit(event, submitted))
                     : new Evolution.Rejected(null, "unknown task " + event.subject() + ": its first event must be " + "dev.cube.task.submitted");
         }
-        if (data instanceof TaskEvent.Unplaced && state.state() != Pending) {
-            return new Evolution.Ignored(state, "a note that task " + state.id() + " waits for placement, but it is " + state.state());
-        }
-        if (data instanceof TaskEvent.AttemptReport report && report.attempt() < state.attempt()) {
-            return new Evolution.Ignored(state, "a late report about attempt " + report.attempt()
-                    + "; task " + state.id() + " is at attempt " + state.attempt());
+        Evolution settled = settledAlready(state, data);
+        if (settled != null) {
+            return settled;
         }
         TaskState.Builder next = state.toBuilder();
         String rejection = switch (data) {
             case Submitted ignored -> "task " + state.id() + " was already submitted";
-            case Unplaced unplaced -> unplace(state, unplaced, next);
+            case Unplaced unplaced -> unplace(unplaced, next);
             case Scheduled scheduled -> schedule(state, scheduled, event, next);
             case Running running -> run(state, running, event, next);
             case Completed completed -> complete(state, completed, event, next);
@@ -79,17 +83,94 @@ public final class TaskStateMachine {
         }
         next.updatedAt = event.time();
         next.eventCount = state.eventCount() + 1;
-        next.eventIds.add(event.id());
+        next.applied(event.id());
         return new Evolution.Applied(next.build());
     }
 
-    /** Folds a whole history, skipping what is rejected or duplicated. */
+    /** Folds a whole history, skipping what is rejected, ignored or duplicated. */
     public static TaskState fold(TaskState initial, Iterable<CubeEvent> events) {
         TaskState state = initial;
         for (CubeEvent event : events) {
             state = evolve(state, event).state();
         }
         return state;
+    }
+
+    /**
+     * The answer for an event the state has already taken into account, or that no longer matters;
+     * null when the event is to be applied (or rejected) by its own rule.
+     */
+    private static Evolution settledAlready(TaskState state, TaskEvent data) {
+        return switch (data) {
+            case Submitted ignored -> null;
+            case Unplaced unplaced -> {
+                if (state.state() != Pending) {
+                    yield new Evolution.Ignored(state, "a note that task " + state.id() + " waits for placement, but it is " + state.state());
+                }
+                yield Objects.equals(unplaced.reason(), state.reason()) ? new Evolution.Duplicate(state) : null;
+            }
+            case Scheduled scheduled -> {
+                if (scheduled.attempt() > state.attempt()) {
+                    yield scheduleIgnored(state);
+                }
+                if (scheduled.attempt() == state.attempt() && scheduled.workerId().equals(state.workerId())) {
+                    yield new Evolution.Duplicate(state);
+                }
+                yield new Evolution.Ignored(state, "attempt " + scheduled.attempt() + " of task " + state.id()
+                        + " was already placed" + (scheduled.attempt() == state.attempt() ? " on worker " + state.workerId() : ""));
+            }
+            case StopRequested ignored -> {
+                if (state.state() == Completed || state.state() == Stopped) {
+                    yield new Evolution.Ignored(state, "task " + state.id() + " is already " + state.state());
+                }
+                yield state.desiredState() == DesiredState.Stopped
+                        ? new Evolution.Ignored(state, "a stop of task " + state.id() + " was already requested") : null;
+            }
+            case AttemptReport report -> reportSettled(state, report);
+        };
+    }
+
+    /** A placement of the next attempt that the state no longer takes: it lost a race with a stop or an end. */
+    private static Evolution scheduleIgnored(TaskState state) {
+        if (state.desiredState() == DesiredState.Stopped) {
+            return new Evolution.Ignored(state, "a placement of task " + state.id() + ", whose stop was requested");
+        }
+        if (state.state() == Stopped) {
+            return new Evolution.Ignored(state, "a placement of task " + state.id() + ", which is Stopped");
+        }
+        if (state.state() == Completed && state.spec().restartPolicy().mode() != TaskSpec.RestartPolicy.Mode.ALWAYS) {
+            return new Evolution.Ignored(state, "a placement of task " + state.id()
+                    + ", which is Completed: only a task whose restart policy is 'always' runs again after a clean exit");
+        }
+        return null;
+    }
+
+    private static Evolution reportSettled(TaskState state, AttemptReport report) {
+        if (report.attempt() < state.attempt()) {
+            return new Evolution.Ignored(state, "a late report about attempt " + report.attempt()
+                    + "; task " + state.id() + " is at attempt " + state.attempt());
+        }
+        if (report.attempt() > state.attempt() || state.state() == Pending) {
+            return null;
+        }
+        if (TaskStatus.ON_A_WORKER.contains(state.state())) {
+            boolean sameRun = report instanceof Running running && state.state() == Running
+                    && running.workerId().equals(state.workerId()) && running.containerId().equals(state.containerId());
+            return sameRun ? new Evolution.Duplicate(state) : null;
+        }
+        // The current attempt has ended: saying so again is a duplicate, saying anything else is late.
+        TaskStatus said = switch (report) {
+            case Running ignored -> Running;
+            case Completed ignored -> Completed;
+            case Failed ignored -> Failed;
+            case Stopped ignored -> Stopped;
+            case Lost ignored -> Lost;
+        };
+        if (said == state.state()) {
+            return new Evolution.Duplicate(state);
+        }
+        return new Evolution.Ignored(state, "a late report about attempt " + report.attempt() + " of task " + state.id()
+                + ", which already ended " + state.state());
     }
 
     private static TaskState submit(CubeEvent event, Submitted submitted) {
@@ -102,25 +183,16 @@ public final class TaskStateMachine {
         b.submittedAt = event.time();
         b.updatedAt = event.time();
         b.eventCount = 1;
-        b.eventIds.add(event.id());
+        b.applied(event.id());
         return b.build();
     }
 
-    private static String unplace(TaskState state, Unplaced unplaced, TaskState.Builder next) {
+    private static String unplace(Unplaced unplaced, TaskState.Builder next) {
         next.reason = unplaced.reason();
         return null;
     }
 
     private static String schedule(TaskState state, Scheduled scheduled, CubeEvent event, TaskState.Builder next) {
-        if (state.desiredState() == DesiredState.Stopped) {
-            return "cannot schedule task " + state.id() + ": a stop was requested";
-        }
-        if (state.state() == Stopped) {
-            return "cannot schedule a Stopped task";
-        }
-        if (state.state() == Completed && state.spec().restartPolicy().mode() != TaskSpec.RestartPolicy.Mode.ALWAYS) {
-            return "cannot schedule a Completed task: only a task whose restart policy is 'always' runs again after a clean exit";
-        }
         if (scheduled.attempt() != state.attempt() + 1) {
             return "scheduled attempt " + scheduled.attempt() + " must be the next attempt, " + (state.attempt() + 1);
         }
@@ -141,6 +213,9 @@ public final class TaskStateMachine {
         String stale = staleAttempt(state, running.attempt());
         if (stale != null) {
             return stale;
+        }
+        if (state.state() == Running) {
+            return "attempt " + running.attempt() + " already runs in container " + state.containerId() + ", not " + running.containerId();
         }
         if (state.state() != Scheduled) {
             return "cannot start a " + state.state() + " task: only a Scheduled attempt starts running";
@@ -175,7 +250,7 @@ public final class TaskStateMachine {
         if (stale != null) {
             return stale;
         }
-        if (state.state() != Scheduled && state.state() != Running) {
+        if (!TaskStatus.ON_A_WORKER.contains(state.state())) {
             return "cannot fail a " + state.state() + " task: only a Scheduled or Running attempt fails";
         }
         next.state = Failed;
@@ -186,9 +261,6 @@ public final class TaskStateMachine {
     }
 
     private static String requestStop(TaskState state, StopRequested request, CubeEvent event, TaskState.Builder next) {
-        if (state.state() == Completed || state.state() == Stopped) {
-            return "task " + state.id() + " is already " + state.state();
-        }
         next.desiredState = DesiredState.Stopped;
         if (!TaskStatus.ON_A_WORKER.contains(state.state())) {
             next.state = Stopped;

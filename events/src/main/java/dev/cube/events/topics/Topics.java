@@ -1,13 +1,14 @@
 package dev.cube.events.topics;
 
 import dev.cube.events.CubeEvent;
+import dev.cube.events.desired.DesiredAttempt;
 import dev.cube.events.state.TaskState;
 import org.apache.kafka.common.serialization.Serdes;
 
 import java.util.List;
 import java.util.Map;
 
-/** Every topic Cube uses, in one place. All keys are UTF-8 strings. */
+/** Every topic of Cube's contract, in one place. All keys are UTF-8 strings. */
 public final class Topics {
 
     /** The system of record: every task event, keyed by task id, kept forever, stamped with the broker's clock. */
@@ -16,38 +17,42 @@ public final class Topics {
                     "message.timestamp.type", "LogAppendTime"),
             Serdes.String(), new CubeEventSerde());
 
-    /** Orders for workers (start, stop), keyed by worker id: a worker reads only the partition of its id. */
-    public static final Topic<String, CubeEvent> ASSIGNMENTS = new Topic<>("cube.assignments", 16,
-            Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(7L * 24 * 3600 * 1000),
-                    "message.timestamp.type", "LogAppendTime"),
-            Serdes.String(), new CubeEventSerde());
+    /**
+     * What every worker should run now: one {@link DesiredAttempt} per attempt placed on a worker, keyed
+     * {@code <task id>/<attempt>} and put on the partition of the worker id ({@link Topic#partitionOf}
+     * of the worker id, not of the key), so that a worker reads one partition. Compacted: a worker reads
+     * its partition from the start and converges on what it finds. Written by the manager's task fold only.
+     */
+    public static final Topic<String, DesiredAttempt> DESIRED_ATTEMPTS = new Topic<>("cube.desired-attempts", 16,
+            Map.of("cleanup.policy", "compact", "segment.ms", String.valueOf(3_600_000), "min.cleanable.dirty.ratio", "0.1"),
+            Serdes.String(), new JsonSerde<>(DesiredAttempt.class));
 
     /**
-     * The scheduler's input: placement requests and releases, keyed by task id. One partition, so
-     * that a single writer owns every worker's allocation and no worker is ever over-committed.
+     * Worker heartbeats and departures, the scheduler's {@code lost}, and the managers' ticks, keyed by
+     * worker id (ticks by {@code manager/<application id>}). One partition, stamped with the broker's
+     * clock: its records, in order, are the log time liveness is judged in. Compacted: the latest per key.
      */
-    public static final Topic<String, CubeEvent> PLACEMENT = new Topic<>("cube.placement", 1,
-            Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(7L * 24 * 3600 * 1000),
-                    "message.timestamp.type", "LogAppendTime"),
-            Serdes.String(), new CubeEventSerde());
-
-    /** Worker heartbeats and departures, keyed by worker id; only the latest per worker matters. */
     public static final Topic<String, CubeEvent> WORKERS = new Topic<>("cube.workers", 1,
             Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime",
                     "min.compaction.lag.ms", String.valueOf(60_000)),
             Serdes.String(), new CubeEventSerde());
 
+    /** What operators ask of workers (draining, undrained), keyed by worker id. Compacted: the latest request per worker stands. */
+    public static final Topic<String, CubeEvent> WORKER_ADMIN = new Topic<>("cube.worker-admin", 1,
+            Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime"),
+            Serdes.String(), new CubeEventSerde());
+
     /** The latest projected state of each task, keyed by task id, for readers without HTTP. */
     public static final Topic<String, TaskState> TASK_STATE = new Topic<>("cube.task-state", 4,
-            Map.of("cleanup.policy", "compact"),
-            Serdes.String(), new JsonSerde<>(TaskState.class));
+            Map.of("cleanup.policy", "compact", "segment.ms", String.valueOf(3_600_000)),
+            Serdes.String(), new JsonSerde<>(TaskState.class, TaskState::forReaders));
 
     /** Records Cube could not use, with the original key and value and headers saying why. Kept forever. */
     public static final Topic<String, byte[]> DEAD_LETTERS = new Topic<>("cube.dead-letters", 1,
             Map.of("cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1"),
             Serdes.String(), Serdes.ByteArray());
 
-    public static final List<Topic<?, ?>> ALL = List.of(TASK_EVENTS, ASSIGNMENTS, PLACEMENT, WORKERS, TASK_STATE, DEAD_LETTERS);
+    public static final List<Topic<?, ?>> ALL = List.of(TASK_EVENTS, DESIRED_ATTEMPTS, WORKERS, WORKER_ADMIN, TASK_STATE, DEAD_LETTERS);
 
     /** Header names on dead letters. */
     public static final class DeadLetterHeaders {
@@ -59,6 +64,11 @@ public final class Topics {
 
         private DeadLetterHeaders() {
         }
+    }
+
+    /** The key of a manager's ticks on {@link #WORKERS}: it cannot be a worker id, which has no '/'. */
+    public static String tickKey(String instance) {
+        return "manager/" + instance;
     }
 
     private Topics() {

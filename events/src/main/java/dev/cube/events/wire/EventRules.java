@@ -1,8 +1,7 @@
 package dev.cube.events.wire;
 
 import dev.cube.events.EventData;
-import dev.cube.events.AssignmentEvent;
-import dev.cube.events.PlacementEvent;
+import dev.cube.events.ManagerEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.spec.TaskSpecValidator;
 import dev.cube.events.spec.Violation;
@@ -15,6 +14,8 @@ import java.util.List;
 public final class EventRules {
 
     public static final int MAX_REASON_LENGTH = 4096;
+    public static final int MAX_WORKER_ID_LENGTH = 253;
+    private static final java.util.regex.Pattern WORKER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_WORKER_ID_LENGTH - 1) + "}");
 
     private EventRules() {
     }
@@ -25,11 +26,11 @@ public final class EventRules {
             case TaskEvent.Submitted e -> out.addAll(TaskSpecValidator.validate(e.spec(), "data.spec."));
             case TaskEvent.Unplaced e -> text(e.reason(), "data.reason", true, out);
             case TaskEvent.Scheduled e -> {
-                text(e.workerId(), "data.workerId", true, out);
+                workerId(e.workerId(), out);
                 attempt(e.attempt(), out);
             }
             case TaskEvent.Running e -> {
-                text(e.workerId(), "data.workerId", true, out);
+                workerId(e.workerId(), out);
                 attempt(e.attempt(), out);
                 text(e.containerId(), "data.containerId", true, out);
             }
@@ -49,42 +50,50 @@ public final class EventRules {
                 text(e.reason(), "data.reason", false, out);
             }
             case TaskEvent.Lost e -> {
-                text(e.workerId(), "data.workerId", true, out);
+                workerId(e.workerId(), out);
                 attempt(e.attempt(), out);
             }
             case WorkerEvent.Heartbeat e -> {
-                text(e.workerId(), "data.workerId", true, out);
+                workerId(e.workerId(), out);
                 if (e.capacity() == null) {
                     out.add(new Violation("data.capacity", "is required"));
+                } else {
+                    capacity(e.capacity(), out);
                 }
             }
-            case WorkerEvent.Left e -> text(e.workerId(), "data.workerId", true, out);
-            case WorkerEvent.Draining e -> text(e.workerId(), "data.workerId", true, out);
-            case WorkerEvent.Lost e -> text(e.workerId(), "data.workerId", true, out);
-            case PlacementEvent.Requested e -> {
-                text(e.taskId(), "data.taskId", true, out);
-                attempt(e.attempt(), out);
-                if (e.resources() == null) {
-                    out.add(new Violation("data.resources", "is required"));
-                }
-            }
-            case PlacementEvent.Released e -> {
-                text(e.taskId(), "data.taskId", true, out);
-                attempt(e.attempt(), out);
-            }
-            case AssignmentEvent.Start e -> {
-                text(e.workerId(), "data.workerId", true, out);
-                text(e.taskId(), "data.taskId", true, out);
-                attempt(e.attempt(), out);
-                out.addAll(TaskSpecValidator.validate(e.spec(), "data.spec."));
-            }
-            case AssignmentEvent.Stop e -> {
-                text(e.workerId(), "data.workerId", true, out);
-                text(e.taskId(), "data.taskId", true, out);
-                attempt(e.attempt(), out);
-            }
+            case WorkerEvent.Left e -> workerId(e.workerId(), out);
+            case WorkerEvent.Draining e -> workerId(e.workerId(), out);
+            case WorkerEvent.Undrained e -> workerId(e.workerId(), out);
+            case WorkerEvent.Lost e -> workerId(e.workerId(), out);
+            case ManagerEvent.Tick e -> text(e.instance(), "data.instance", true, out);
         }
         return out;
+    }
+
+    /** Whether {@code id} can name a worker: a host name's characters, so that it never contains '/' (see {@link dev.cube.events.topics.Topics#tickKey}). */
+    public static boolean isWorkerId(String id) {
+        return id != null && WORKER_ID.matcher(id).matches();
+    }
+
+    private static void workerId(String id, List<Violation> out) {
+        if (id == null || id.isBlank()) {
+            out.add(new Violation("data.workerId", "is required"));
+        } else if (!isWorkerId(id)) {
+            out.add(new Violation("data.workerId", "must be 1 to " + MAX_WORKER_ID_LENGTH
+                    + " letters, digits, '.', '_' or '-', starting with a letter or a digit"));
+        }
+    }
+
+    private static void capacity(WorkerEvent.Capacity capacity, List<Violation> out) {
+        if (!(capacity.cpu() >= 0) || capacity.cpu() > 1_000_000) {
+            out.add(new Violation("data.capacity.cpu", "must be between 0 and 1000000 cores"));
+        }
+        if (capacity.memory() < 0) {
+            out.add(new Violation("data.capacity.memory", "must not be negative"));
+        }
+        if (capacity.disk() < 0) {
+            out.add(new Violation("data.capacity.disk", "must not be negative"));
+        }
     }
 
     private static void attempt(int attempt, List<Violation> out) {

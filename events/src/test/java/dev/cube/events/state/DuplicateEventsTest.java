@@ -88,12 +88,13 @@ class DuplicateEventsTest {
     }
 
     @Test
-    void aNewEventWithTheSameContentButANewIdIsNotADuplicate() {
-        history.given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), stopRequested(null));
+    void aNewEventWithTheSameContentAsAnEarlierOneButANewIdIsNotADuplicate() {
+        history.given(submitted(), unplaced("no worker yet"), unplaced("no worker has 4096 MB free"));
 
-        Evolution evolution = TaskStateMachine.evolve(history.state(), history.next(stopRequested(null)));
+        Evolution evolution = TaskStateMachine.evolve(history.state(), history.next(unplaced("no worker yet")));
 
         assertThat(evolution).isInstanceOf(Evolution.Applied.class);
-        assertThat(evolution.state().eventCount()).isEqualTo(5);
+        assertThat(evolution.state().reason()).isEqualTo("no worker yet");
+        assertThat(evolution.state().eventCount()).isEqualTo(4);
     }
 }

@@ -35,6 +35,14 @@ final class TaskHistory {
         return this;
     }
 
+    /** Folds {@code events} whatever becomes of each (applied, duplicate, ignored or rejected). */
+    TaskHistory fold(TaskEvent... events) {
+        for (TaskEvent data : events) {
+            state = TaskStateMachine.evolve(state, next(data)).state();
+        }
+        return this;
+    }
+
     TaskState state() {
         return state;
     }

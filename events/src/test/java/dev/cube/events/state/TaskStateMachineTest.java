@@ -51,6 +51,21 @@ class TaskStateMachineTest {
         return evolution.state();
     }
 
+    /** The event is true but no longer matters: the state is the one before it, and a reason is given; returns the reason. */
+    private String expectIgnored(Evolution evolution) {
+        assertThat(evolution).isInstanceOf(Evolution.Ignored.class);
+        Evolution.Ignored ignored = (Evolution.Ignored) evolution;
+        assertThat(ignored.state()).as("state after an ignored event").isSameAs(history.state());
+        assertThat(ignored.reason()).isNotBlank();
+        return ignored.reason();
+    }
+
+    /** The event says again what the state holds: nothing changes. */
+    private void expectDuplicate(Evolution evolution) {
+        assertThat(evolution).isInstanceOf(Evolution.Duplicate.class);
+        assertThat(evolution.state()).as("state after a duplicate").isSameAs(history.state());
+    }
+
     /** The event was refused, the state is the one before it, and a reason is given; returns the reason. */
     private String expectRejected(Evolution evolution) {
         assertThat(evolution).isInstanceOf(Evolution.Rejected.class);
@@ -129,6 +144,13 @@ class TaskStateMachineTest {
             assertThat(state.state()).isEqualTo(TaskStatus.Pending);
             assertThat(state.reason()).isEqualTo("no worker has 4096 MB free");
             assertThat(state.attempt()).isZero();
+        }
+
+        @Test
+        void takesTheSameUnplacedNoteTwiceAsADuplicate() {
+            given(submitted(), unplaced("no worker has 4096 MB free"));
+
+            expectDuplicate(when(unplaced("no worker has 4096 MB free")));
         }
 
         @Test
@@ -277,12 +299,35 @@ class TaskStateMachineTest {
         }
 
         @Test
-        void rejectsStartingAgain() {
+        void rejectsStartingAgainInAnotherContainer() {
             given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"));
 
             String reason = expectRejected(when(running("w1", 1, "c-other")));
 
-            assertThat(reason).contains("cannot start a Running task");
+            assertThat(reason).contains("already runs in container c-1");
+        }
+
+        @Test
+        void takesTheSameRunningReportAgainAsADuplicateWhateverItsId() {
+            given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"));
+
+            expectDuplicate(when(running("w1", 1, "c-1")));
+        }
+
+        @Test
+        void takesThePlacementItRunsUnderAgainAsADuplicate() {
+            given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"));
+
+            expectDuplicate(when(scheduled("w1", 1)));
+        }
+
+        @Test
+        void ignoresAPlacementOfItsAttemptOnAnotherWorker() {
+            given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"));
+
+            String reason = expectIgnored(when(scheduled("w2", 1)));
+
+            assertThat(reason).contains("attempt 1").contains("already placed on worker w1");
         }
 
         @Test
@@ -326,12 +371,21 @@ class TaskStateMachineTest {
         }
 
         @Test
-        void rejectsReschedulingTheSameAttempt() {
+        void ignoresAPlacementOfAnEarlierAttempt() {
+            given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), failed(1, 1, "exit 1"), scheduled("w2", 2));
+
+            String reason = expectIgnored(when(scheduled("w3", 1)));
+
+            assertThat(reason).contains("attempt 1").contains("already placed");
+        }
+
+        @Test
+        void rejectsSkippingAnAttempt() {
             given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), failed(1, 1, "exit 1"));
 
-            String reason = expectRejected(when(scheduled("w1", 1)));
+            String reason = expectRejected(when(scheduled("w1", 3)));
 
-            assertThat(reason).contains("attempt 1").contains("next attempt, 2");
+            assertThat(reason).contains("attempt 3").contains("next attempt, 2");
         }
 
         static Stream<Arguments> eventsOfTheFirstAttempt() {
@@ -420,69 +474,127 @@ class TaskStateMachineTest {
         }
 
         @Test
-        void onACompletedTaskIsRejected() {
+        void onACompletedTaskIsIgnored() {
             given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), completed(1));
 
-            String reason = expectRejected(when(stopRequested(null)));
+            String reason = expectIgnored(when(stopRequested(null)));
 
             assertThat(reason).contains("already Completed");
         }
 
         @Test
-        void madeASecondTimeIsAcceptedAndChangesNothingElse() {
+        void madeASecondTimeIsIgnoredAndChangesNothing() {
             given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), stopRequested("first"));
-            TaskState before = history.state();
 
-            TaskState state = expectApplied(when(stopRequested("second")));
+            String reason = expectIgnored(when(stopRequested("second")));
 
-            assertThat(state).usingRecursiveComparison()
-                    .ignoringFields("eventCount", "eventIds", "updatedAt")
-                    .isEqualTo(before);
-            assertThat(state.eventCount()).isEqualTo(before.eventCount() + 1);
+            assertThat(reason).contains("already requested");
         }
 
         @Test
-        void forbidsSchedulingAnotherAttempt() {
+        void winsOverAPlacementOfAnotherAttemptThatComesAfterIt() {
             given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), stopRequested(null));
 
-            String reason = expectRejected(when(scheduled("w2", 2)));
+            String reason = expectIgnored(when(scheduled("w2", 2)));
 
-            assertThat(reason).contains("a stop was requested");
+            assertThat(reason).contains("stop was requested");
         }
 
         @Test
-        void forbidsRestartingAnAttemptThatFailedWhileStopping() {
+        void winsOverARestartOfAnAttemptThatFailedWhileStopping() {
             given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), stopRequested(null), failed(1, 143, "SIGTERM"));
 
-            String reason = expectRejected(when(scheduled("w2", 2)));
+            String reason = expectIgnored(when(scheduled("w2", 2)));
 
-            assertThat(reason).contains("a stop was requested");
+            assertThat(reason).contains("stop was requested");
+        }
+
+        @Test
+        void onAPendingTaskWinsOverItsFirstPlacement() {
+            given(submitted(), stopRequested(null));
+
+            String reason = expectIgnored(when(scheduled("w1", 1)));
+
+            assertThat(reason).contains("stop was requested");
         }
     }
 
     @Nested
     class ACompletedTask {
 
-        static Stream<Arguments> everyTaskEvent() {
+        @Test
+        void rejectsASecondSubmission() {
+            given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), completed(1));
+
+            assertThat(expectRejected(when(submitted()))).contains("already submitted");
+        }
+
+        @Test
+        void takesTheSameCompletionAgainAsADuplicate() {
+            given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), completed(1));
+
+            expectDuplicate(when(completed(1)));
+        }
+
+        static Stream<Arguments> lateEvents() {
             return Stream.of(
-                    arguments(submitted(), "already submitted"),
                     arguments(scheduled("w1", 2), "Completed"),
-                    arguments(running("w1", 1, "c-1"), "Completed"),
-                    arguments(completed(1), "Completed"),
-                    arguments(failed(1, 1, "exit 1"), "Completed"),
-                    arguments(stopRequested(null), "Completed"),
-                    arguments(stopped(1, null), "Completed"),
-                    arguments(lost("w1", 1), "Completed"));
+                    arguments(running("w1", 1, "c-1"), "already ended Completed"),
+                    arguments(failed(1, 1, "exit 1"), "already ended Completed"),
+                    arguments(stopRequested(null), "already Completed"),
+                    arguments(stopped(1, null), "already ended Completed"),
+                    arguments(lost("w1", 1), "already ended Completed"));
         }
 
         @ParameterizedTest(name = "{0}")
-        @MethodSource("everyTaskEvent")
-        void rejectsEveryFurtherEvent(TaskEvent event, String reasonMentions) {
+        @MethodSource("lateEvents")
+        void ignoresEveryOtherFurtherEvent(TaskEvent event, String reasonMentions) {
             given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"), completed(1));
 
-            String reason = expectRejected(when(event));
+            String reason = expectIgnored(when(event));
 
             assertThat(reason).contains(reasonMentions);
+        }
+    }
+
+    @Nested
+    class ItsStoredState {
+
+        @Test
+        void keepsOnlyTheLastFewEventIds() {
+            given(submitted(), unplaced("a"), unplaced("b"), unplaced("c"), unplaced("d"), scheduled("w1", 1), running("w1", 1, "c-1"));
+
+            assertThat(history.state().recentEventIds()).hasSize(TaskState.RECENT_IDS);
+            assertThat(history.state().eventCount()).isEqualTo(7);
+        }
+
+        @Test
+        void isNoLargerAfterTenThousandStopRequestsThanAfterThreeEvents() {
+            TaskHistory three = new TaskHistory().given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"));
+            TaskHistory stops = new TaskHistory().given(submitted(), scheduled("w1", 1), running("w1", 1, "c-1"));
+            for (int i = 0; i < 10_000; i++) {
+                stops.fold(stopRequested("stop requested over HTTP"));
+            }
+
+            int threeBytes = storedSize(three.state());
+            int stopsBytes = storedSize(stops.state());
+
+            assertThat(stops.state().desiredState()).isEqualTo(DesiredState.Stopped);
+            assertThat(stopsBytes).as("stored state after 10,003 events against after 3").isLessThanOrEqualTo(threeBytes);
+        }
+
+        @Test
+        void isLeftOutOfWhatReadersGet() {
+            given(submitted(), scheduled("w1", 1));
+
+            assertThat(history.state().recentEventIds()).isNotEmpty();
+            assertThat(history.state().forReaders().recentEventIds()).isEmpty();
+            assertThat(new String(dev.cube.events.topics.Topics.TASK_STATE.valueSerde().serializer()
+                    .serialize("cube.task-state", history.state()), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("recentEventIds");
+        }
+
+        private static int storedSize(TaskState state) {
+            return new dev.cube.events.topics.JsonSerde<>(TaskState.class).serializer().serialize("store", state).length;
         }
     }
 }

@@ -2,11 +2,10 @@ package dev.cube.events.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cube.events.AssignmentEvent;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.EventData;
 import dev.cube.events.EventType;
-import dev.cube.events.PlacementEvent;
+import dev.cube.events.ManagerEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;
 import dev.cube.events.spec.TaskSpec;
@@ -56,11 +55,8 @@ class CloudEventCodecTest {
             case WORKER_LEFT -> new WorkerEvent.Left("w1", "shutdown");
             case WORKER_DRAINING -> new WorkerEvent.Draining("w1", "kernel upgrade");
             case WORKER_LOST -> new WorkerEvent.Lost("w1", Instant.parse("2026-01-31T11:59:00Z"), "no heartbeat for 20 s");
-            case PLACEMENT_REQUESTED -> new PlacementEvent.Requested("task-1", 2, new PlacementEvent.Resources(0.5, 256, 1024),
-                    Instant.parse("2026-01-31T12:00:05Z"), "restart after failure");
-            case PLACEMENT_RELEASED -> new PlacementEvent.Released("task-1", 1, "w1");
-            case ASSIGNMENT_START -> new AssignmentEvent.Start("w1", "task-1", 1, FULL_SPEC);
-            case ASSIGNMENT_STOP -> new AssignmentEvent.Stop("w1", "task-1", 1, null);
+            case WORKER_UNDRAINED -> new WorkerEvent.Undrained("w1", "upgrade done");
+            case MANAGER_TICK -> new ManagerEvent.Tick("cube-manager");
         };
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.EventData;
 import dev.cube.events.EventType;
-import dev.cube.events.PlacementEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;
 import dev.cube.events.spec.TaskSpec;
@@ -82,9 +81,8 @@ class EventSchemasTest {
             case WORKER_LEFT -> new WorkerEvent.Left("w1", null);
             case WORKER_DRAINING -> new WorkerEvent.Draining("w1", null);
             case WORKER_LOST -> new WorkerEvent.Lost("w1", null, null);
-            case PLACEMENT_REQUESTED -> new PlacementEvent.Requested("task-1", 1, new PlacementEvent.Resources(0, 0, 0), null, null);
-            case PLACEMENT_RELEASED -> new PlacementEvent.Released("task-1", 1, null);
-            case TASK_UNPLACED, TASK_SCHEDULED, TASK_COMPLETED, ASSIGNMENT_START, ASSIGNMENT_STOP -> null;
+            case WORKER_UNDRAINED -> new WorkerEvent.Undrained("w1", null);
+            case TASK_UNPLACED, TASK_SCHEDULED, TASK_COMPLETED, MANAGER_TICK -> null;
         };
         if (minimal != null) {
             events.add(CubeEvent.of("/cube/test", "task-1", Instant.parse("2026-01-31T12:00:00Z"), minimal));
