@@ -11,7 +11,7 @@ import dev.cube.events.state.TaskStatus;
 import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
 import dev.cube.events.wire.CloudEventCodec;
-import dev.cube.infra.TopicSetup;
+import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.projection.ProjectionRunner;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,7 +1,7 @@
 package dev.cube.bench;
 
 import dev.cube.infra.EmbeddedKafka;
-import dev.cube.infra.TopicSetup;
+import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.projection.ProjectionRunner;
 import io.micronaut.context.ApplicationContext;

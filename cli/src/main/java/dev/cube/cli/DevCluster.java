@@ -1,7 +1,7 @@
 package dev.cube.cli;
 
 import dev.cube.infra.EmbeddedKafka;
-import dev.cube.infra.TopicSetup;
+import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.worker.WorkerApplication;
 import io.micronaut.context.ApplicationContext;

@@ -35,9 +35,9 @@ public final class EventPublisher implements AutoCloseable {
         return append(Topics.TASK_EVENTS.name(), event);
     }
 
-    /** Appends a worker event to {@code cube.workers} keyed by its subject (the worker id). */
-    public RecordMetadata appendWorkerEvent(CubeEvent event) {
-        return append(Topics.WORKERS.name(), event);
+    /** Appends an operator's request about a worker to {@code cube.worker-admin} keyed by its subject (the worker id). */
+    public RecordMetadata appendAdminEvent(CubeEvent event) {
+        return append(Topics.WORKER_ADMIN.name(), event);
     }
 
     private RecordMetadata append(String topic, CubeEvent event) {

@@ -16,6 +16,8 @@ public record ManagerSettings(
         @Value("${cube.manager.replication-factor:1}") int replicationFactor,
         @Value("${cube.manager.worker-ttl:15s}") Duration workerTtl,
         @Value("${cube.manager.worker-grace:5s}") Duration workerGrace,
+        @Value("${cube.manager.log-gap:5s}") Duration logGap,
+        @Value("${cube.manager.tick-interval:1s}") Duration tickInterval,
         @Value("${cube.manager.placement-interval:500ms}") Duration placementInterval,
         @Value("${cube.manager.scheduler:epvm}") String scheduler) {
 }

@@ -57,6 +57,7 @@ public class WorkerFactory {
                 env.getProperty("cube.worker.exit-check-interval", Duration.class).orElse(WorkerSettings.DEFAULT_EXIT_CHECK_INTERVAL),
                 env.getProperty("cube.worker.stop-grace", Duration.class).orElse(WorkerSettings.DEFAULT_STOP_GRACE),
                 env.getProperty("cube.worker.health-check-timeout", Duration.class).orElse(WorkerSettings.DEFAULT_HEALTH_CHECK_TIMEOUT),
-                env.getProperty("cube.worker.probe-host", String.class).filter(s -> !s.isBlank()).orElse(WorkerSettings.DEFAULT_PROBE_HOST));
+                env.getProperty("cube.worker.probe-host", String.class).filter(s -> !s.isBlank()).orElse(WorkerSettings.DEFAULT_PROBE_HOST),
+                env.getProperty("cube.worker.parallelism", Integer.class).orElse(WorkerSettings.DEFAULT_PARALLELISM));
     }
 }

@@ -25,16 +25,18 @@ import java.util.Objects;
  *                          {@code 127.0.0.1} when the worker runs on the engine's host; the host's
  *                          address as seen from the worker's container when it runs in one
  *                          ({@code host.docker.internal} in docker-compose.yml)
+ * @param parallelism       how many attempts may have an engine call (create, start, stop) under way at once
  */
 public record WorkerSettings(String workerId, String bootstrapServers, String address, Capacity capacity,
                              Duration heartbeatInterval, Duration exitCheckInterval, Duration stopGrace,
-                             Duration healthCheckTimeout, String probeHost) {
+                             Duration healthCheckTimeout, String probeHost, int parallelism) {
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
     public static final Duration DEFAULT_EXIT_CHECK_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(2);
     public static final String DEFAULT_PROBE_HOST = "127.0.0.1";
+    public static final int DEFAULT_PARALLELISM = 4;
 
     public WorkerSettings {
         Objects.requireNonNull(workerId, "workerId");
@@ -51,6 +53,17 @@ public record WorkerSettings(String workerId, String bootstrapServers, String ad
         if (probeHost.contains("/") || probeHost.contains("@") || probeHost.contains(" ")) {
             throw new IllegalArgumentException("the probe host must be a host name or an address, not '" + probeHost + "'");
         }
+        if (!dev.cube.events.wire.EventRules.isWorkerId(workerId)) {
+            throw new IllegalArgumentException("the worker id '" + workerId + "' must be 1 to 253 letters, digits, '.', '_' or '-', starting with a letter or a digit");
+        }
+        parallelism = parallelism < 1 ? DEFAULT_PARALLELISM : parallelism;
+    }
+
+    /** The same settings with the defaults for what came later than these fields. */
+    public WorkerSettings(String workerId, String bootstrapServers, String address, Capacity capacity,
+                          Duration heartbeatInterval, Duration exitCheckInterval, Duration stopGrace,
+                          Duration healthCheckTimeout, String probeHost) {
+        this(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace, healthCheckTimeout, probeHost, 0);
     }
 
     /** Settings with the machine's capacity, its host name as address, and default intervals. */
@@ -60,17 +73,17 @@ public record WorkerSettings(String workerId, String bootstrapServers, String ad
 
     public WorkerSettings withHeartbeatInterval(Duration interval) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, interval, exitCheckInterval, stopGrace,
-                healthCheckTimeout, probeHost);
+                healthCheckTimeout, probeHost, parallelism);
     }
 
     public WorkerSettings withStopGrace(Duration grace) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, grace,
-                healthCheckTimeout, probeHost);
+                healthCheckTimeout, probeHost, parallelism);
     }
 
     public WorkerSettings withProbeHost(String host) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace,
-                healthCheckTimeout, host);
+                healthCheckTimeout, host, parallelism);
     }
 
     /** All cores, all physical memory and the size of the root file system, in cores and MB. */

@@ -4,10 +4,11 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
-import dev.cube.events.AssignmentEvent;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;
+import dev.cube.events.desired.DesiredAttempt;
+import dev.cube.events.desired.Revision;
 import dev.cube.events.spec.TaskSpec;
 import dev.cube.events.topics.Topics;
 import dev.cube.infra.SharedKafka;
@@ -18,6 +19,9 @@ import dev.cube.worker.runtime.DockerContainerRuntime;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +35,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A worker against the real embedded broker and the real Docker engine, seen through the log as a user sees it. */
+/**
+ * A worker against the real embedded broker and the real Docker engine, seen through the log as a user
+ * sees it. The test plays the manager's fold: it writes the worker's desired attempts to
+ * {@code cube.desired-attempts} (with revisions), and takes an attempt out of the set when the fold would.
+ */
 class WorkerIT {
 
     static final String IMAGE = "cube/busybox:local";
@@ -55,7 +62,9 @@ class WorkerIT {
 
     static String bootstrap;
     static DockerContainerRuntime runtime;
-    static KafkaProducer<String, CubeEvent> orders;
+    static KafkaProducer<String, byte[]> desired;
+    /** The revisions the "fold" writes at, as if every event came from task-events partition 0. */
+    static final java.util.concurrent.atomic.AtomicLong revisions = new java.util.concurrent.atomic.AtomicLong(1_000_000);
     static EventLog log;
 
     String workerId;
@@ -68,7 +77,7 @@ class WorkerIT {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        orders = new KafkaProducer<>(p, Topics.ASSIGNMENTS.keySerde().serializer(), Topics.ASSIGNMENTS.valueSerde().serializer());
+        desired = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         log = new EventLog(bootstrap);
     }
 
@@ -77,8 +86,8 @@ class WorkerIT {
         if (log != null) {
             log.close();
         }
-        if (orders != null) {
-            orders.close();
+        if (desired != null) {
+            desired.close();
         }
         if (runtime != null) {
             runtime.close();
@@ -109,21 +118,36 @@ class WorkerIT {
         return "t" + UUID.randomUUID().toString().substring(0, 12);
     }
 
-    void start(String taskId, int attempt, TaskSpec spec) {
-        order(workerId, taskId, new AssignmentEvent.Start(workerId, taskId, attempt, spec));
+    /** The attempt joins this worker's desired set, to run. */
+    long start(String taskId, int attempt, TaskSpec spec) {
+        return want(workerId, new DesiredAttempt(workerId, taskId, attempt, DesiredAttempt.Goal.RUN, spec, false, null));
     }
 
-    void stop(String taskId, int attempt) {
-        order(workerId, taskId, new AssignmentEvent.Stop(workerId, taskId, attempt, "user asked"));
+    /** The attempt is desired stopped. */
+    long stop(String taskId, int attempt, TaskSpec spec) {
+        return want(workerId, new DesiredAttempt(workerId, taskId, attempt, DesiredAttempt.Goal.STOP, spec, true, "user asked"));
     }
 
-    static void order(String key, String taskId, AssignmentEvent order) {
+    /** The attempt leaves this worker's desired set, as the fold takes it out once it ended or moved. */
+    long release(String taskId, int attempt) {
+        return write(workerId, DesiredAttempt.key(taskId, attempt), null, revisions.incrementAndGet());
+    }
+
+    static long want(String worker, DesiredAttempt attempt) {
+        return write(worker, attempt.key(), attempt, revisions.incrementAndGet());
+    }
+
+    static long write(String worker, String key, DesiredAttempt value, long revision) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Revision.HEADER, new Revision(0, revision).bytes());
+        int partition = Worker.desiredPartition(worker, Topics.DESIRED_ATTEMPTS.partitions());
+        byte[] bytes = value == null ? null : Topics.DESIRED_ATTEMPTS.valueSerde().serializer().serialize(Topics.DESIRED_ATTEMPTS.name(), value);
         try {
-            orders.send(new ProducerRecord<>(Topics.ASSIGNMENTS.name(), key,
-                    CubeEvent.of("/cube/manager", taskId, Instant.now(), order))).get();
+            desired.send(new ProducerRecord<>(Topics.DESIRED_ATTEMPTS.name(), partition, key, bytes, headers)).get();
         } catch (Exception e) {
-            throw new AssertionError("could not send an order", e);
+            throw new AssertionError("could not write a desired attempt", e);
         }
+        return revision;
     }
 
     static TaskSpec shell(String script) {
@@ -155,7 +179,7 @@ class WorkerIT {
     }
 
     @Test
-    void shouldReportRunningThenCompletedAndRemoveTheContainer() {
+    void shouldReportRunningThenCompletedKeepTheContainerAndRemoveItOnceTheAttemptLeavesTheSet() {
         startWorker();
         String task = newTaskId();
 
@@ -170,7 +194,13 @@ class WorkerIT {
         assertThat(data(task, COMPLETED, TaskEvent.Completed.class)).isEqualTo(new TaskEvent.Completed(1, 0));
         assertThat(log.about(task)).extracting(CubeEvent::id).containsExactly(task + "/1/running", task + "/1/completed");
         assertThat(log.about(task)).extracting(CubeEvent::source).containsOnly("/cube/worker/" + workerId);
+        await().during(Duration.ofSeconds(2)).atMost(PATIENCE).untilAsserted(() -> assertThat(containersOf(task)).as("kept with its exit code")
+                .singleElement().satisfies(c -> assertThat(c.exitCode()).isZero()));
+
+        release(task, 1);
+
         await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
+        assertThat(log.typesOf(task)).containsExactly(RUNNING, COMPLETED);
     }
 
     @Test
@@ -186,6 +216,7 @@ class WorkerIT {
         assertThat(failed.exitCode()).isEqualTo(3);
         assertThat(failed.oomKilled()).isFalse();
         assertThat(failed.reason()).contains("exited with code 3");
+        release(task, 1);
         await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
     }
 
@@ -221,7 +252,7 @@ class WorkerIT {
     }
 
     @Test
-    void shouldStopAServerOnOrderAndRemoveItsContainer() throws Exception {
+    void shouldStopAServerDesiredStoppedThenRemoveItsContainerOnceItLeavesTheSet() throws Exception {
         startWorker();
         String task = newTaskId();
         start(task, 1, httpServer());
@@ -234,27 +265,38 @@ class WorkerIT {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
                 HttpResponse.BodyHandlers.ofString()).body().contains("Hello World"));
 
-        stop(task, 1);
+        stop(task, 1, httpServer());
 
         await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(STOPPED));
         assertThat(log.typesOf(task)).containsExactly(RUNNING, STOPPED);
         assertThat(data(task, STOPPED, TaskEvent.Stopped.class)).isEqualTo(new TaskEvent.Stopped(1, "user asked"));
-        assertThat(containersOf(task)).isEmpty();
+        assertThat(containersOf(task)).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo(ContainerStatus.EXITED));
+
+        release(task, 1);
+
+        await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
     }
 
     @Test
-    void shouldAppendNothingForAStopOfATaskThatAlreadyEnded() {
-        startWorker();
+    void shouldRunNothingAgainWhenAProjectionWritesTheHistoryOfAFinishedAttemptAgain() {
+        Worker first = startWorker();
         String task = newTaskId();
-        String witness = newTaskId();
-        start(task, 1, shell("exit 0"));
+        DesiredAttempt run = new DesiredAttempt(workerId, task, 1, DesiredAttempt.Goal.RUN, shell("exit 0"), false, null);
+        long revision = want(workerId, run);
         await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(COMPLETED));
+        release(task, 1);
+        await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
+        first.close();
 
-        stop(task, 1);
+        startWorker();
+        // A projection rebuilt under a new application id writes the same record at the same revision.
+        write(workerId, run.key(), run, revision);
+        String witness = newTaskId();
         start(witness, 1, shell("exit 0"));
 
         await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(COMPLETED));
         assertThat(log.typesOf(task)).containsExactly(RUNNING, COMPLETED);
+        assertThat(runtime.find(task, 1)).isEmpty();
     }
 
     @Test
@@ -273,13 +315,13 @@ class WorkerIT {
     }
 
     @Test
-    void shouldIgnoreOrdersForAnotherWorkerOnTheSamePartition() {
+    void shouldIgnoreTheAttemptsOfAnotherWorkerOnTheSamePartition() {
         startWorker();
         String neighbour = neighbourOf(workerId);
         String foreign = newTaskId();
         String witness = newTaskId();
 
-        order(neighbour, foreign, new AssignmentEvent.Start(neighbour, foreign, 1, shell("sleep 30")));
+        want(neighbour, new DesiredAttempt(neighbour, foreign, 1, DesiredAttempt.Goal.RUN, shell("sleep 30"), false, null));
         start(witness, 1, shell("exit 0"));
 
         await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(COMPLETED));
@@ -303,11 +345,31 @@ class WorkerIT {
         await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(FAILED));
         assertThat(log.typesOf(task)).containsExactly(RUNNING, FAILED);
         assertThat(data(task, FAILED, TaskEvent.Failed.class).exitCode()).isEqualTo(5);
+        release(task, 1);
         await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
     }
 
     @Test
-    void shouldReportARunningContainerAgainAfterARestartWithoutStartingAnother() {
+    void shouldTakeUpItsRunningContainerAfterARestartWithoutStartingAnotherOrSayingItAgain() {
+        Worker first = startWorker();
+        String task = newTaskId();
+        start(task, 1, shell("sleep 30"));
+        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
+        String containerId = data(task, RUNNING, TaskEvent.Running.class).containerId();
+        // The fold has the running report: the desired attempt says it started.
+        want(workerId, new DesiredAttempt(workerId, task, 1, DesiredAttempt.Goal.RUN, shell("sleep 30"), true, null));
+        first.close();
+
+        startWorker();
+
+        await().during(Duration.ofSeconds(2)).atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(log.about(task)).extracting(CubeEvent::id).containsExactly(task + "/1/running");
+            assertThat(containersOf(task)).extracting(ContainerInfo::id).containsExactly(containerId);
+        });
+    }
+
+    @Test
+    void shouldSayARunningContainerRunsAgainAfterARestartWhenTheLogMissedItAndStartNoOther() {
         Worker first = startWorker();
         String task = newTaskId();
         start(task, 1, shell("sleep 30"));
@@ -318,7 +380,8 @@ class WorkerIT {
         startWorker();
 
         await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.size() == 2);
-        assertThat(log.about(task)).extracting(CubeEvent::id).containsExactly(task + "/1/running", task + "/1/running");
+        assertThat(log.about(task)).as("the same fact, with the same id: a duplicate for the fold")
+                .extracting(CubeEvent::id).containsExactly(task + "/1/running", task + "/1/running");
         assertThat(containersOf(task)).extracting(ContainerInfo::id).containsExactly(containerId);
     }
 
@@ -354,7 +417,7 @@ class WorkerIT {
         assertThat(log.about(workerId)).map(CubeEvent::data).filteredOn(WorkerEvent.Heartbeat.class::isInstance)
                 .allSatisfy(beat -> assertThat(((WorkerEvent.Heartbeat) beat).stats()).isNotNull());
 
-        stop(task, 1);
+        stop(task, 1, shell("sleep 60"));
 
         await().atMost(PATIENCE).until(() -> lastHeartbeat().stats().containers() == 0);
     }
@@ -372,9 +435,10 @@ class WorkerIT {
         start(task, 1, checkedServer("/health"));
 
         await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
-        await().pollDelay(Duration.ofSeconds(4)).atMost(PATIENCE).until(() -> true);
-        assertThat(log.typesOf(task)).containsExactly(RUNNING);
-        assertThat(containersOf(task)).singleElement().extracting(ContainerInfo::status).isEqualTo(ContainerStatus.RUNNING);
+        await().during(Duration.ofSeconds(4)).atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(log.typesOf(task)).containsExactly(RUNNING);
+            assertThat(containersOf(task)).singleElement().extracting(ContainerInfo::status).isEqualTo(ContainerStatus.RUNNING);
+        });
     }
 
     @Test
@@ -392,6 +456,7 @@ class WorkerIT {
         assertThat(failed.attempt()).isEqualTo(1);
         assertThat(failed.oomKilled()).isFalse();
         assertThat(log.about(task)).extracting(CubeEvent::id).containsExactly(task + "/1/running", task + "/1/failed");
+        release(task, 1);
         await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
     }
 
@@ -414,6 +479,7 @@ class WorkerIT {
             await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(FAILED));
             assertThat(log.typesOf(task)).containsExactly(RUNNING, FAILED);
             assertThat(data(task, FAILED, TaskEvent.Failed.class).reason()).isEqualTo("Docker health check reported unhealthy");
+            release(task, 1);
             await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
         } finally {
             closeWorkersAndRemoveTheirContainers();
@@ -441,6 +507,7 @@ class WorkerIT {
 
         await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(FAILED));
         assertThat(data(task, FAILED, TaskEvent.Failed.class).reason()).startsWith("health check failed: GET").endsWith("/health answered 404");
+        release(task, 1);
         await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
     }
 
@@ -458,32 +525,32 @@ class WorkerIT {
     }
 
     @Test
-    void shouldStopAnAttemptMovedAwayWhileItWasDownWhenStartedAgain() {
+    void shouldRemoveAnAttemptThatLeftTheSetWhileItWasDownWhenStartedAgain() {
         Worker first = startWorker();
         String task = newTaskId();
         start(task, 1, shell("sleep 300"));
         await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
         first.close();
 
-        order(workerId, task, new AssignmentEvent.Stop(workerId, task, 1, "worker " + workerId + " was lost"));
+        // The worker was declared lost meanwhile: its attempt left its set (and runs elsewhere).
+        release(task, 1);
         startWorker();
 
-        await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(STOPPED));
-        assertThat(data(task, STOPPED, TaskEvent.Stopped.class)).isEqualTo(new TaskEvent.Stopped(1, "worker " + workerId + " was lost"));
-        assertThat(containersOf(task)).isEmpty();
+        await().atMost(PATIENCE).until(() -> containersOf(task).isEmpty());
+        assertThat(log.typesOf(task)).as("nothing to say: the log has moved on").containsExactly(RUNNING);
         assertThat(runtime.client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(ContainerRuntime.TASK_ID_LABEL, task)).exec()).isEmpty();
     }
 
     @Test
-    void shouldNotStopALaterAttemptOnAStopForAnEarlierOne() {
+    void shouldLeaveALaterAttemptRunningWhenAnEarlierOneLeavesTheSet() {
         startWorker();
         String task = newTaskId();
         start(task, 2, shell("sleep 300"));
         await().atMost(PATIENCE).until(() -> log.typesOf(task), types -> types.contains(RUNNING));
         String witness = newTaskId();
 
-        stop(task, 1);
+        release(task, 1);
         start(witness, 1, shell("exit 0"));
 
         await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(COMPLETED));
@@ -491,12 +558,12 @@ class WorkerIT {
         assertThat(containersOf(task)).singleElement().extracting(ContainerInfo::attempt).isEqualTo(2);
     }
 
-    /** Another worker id whose orders land on the same partition as {@code workerId}'s. */
+    /** Another worker id whose desired attempts land on the same partition as {@code workerId}'s. */
     static String neighbourOf(String workerId) {
-        int partition = Worker.assignmentPartition(workerId, Topics.ASSIGNMENTS.partitions());
+        int partition = Worker.desiredPartition(workerId, Topics.DESIRED_ATTEMPTS.partitions());
         for (int i = 0; ; i++) {
             String candidate = workerId + "-n" + i;
-            if (Worker.assignmentPartition(candidate, Topics.ASSIGNMENTS.partitions()) == partition) {
+            if (Worker.desiredPartition(candidate, Topics.DESIRED_ATTEMPTS.partitions()) == partition) {
                 return candidate;
             }
         }

@@ -4,6 +4,7 @@ import dev.cube.events.TaskEvent;
 import dev.cube.events.topics.Topics;
 import dev.cube.worker.runtime.ContainerInfo;
 import dev.cube.worker.runtime.ContainerStatus;
+import dev.cube.worker.supervisor.Supervisor;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.Test;
 
@@ -19,27 +20,27 @@ class WorkerTest {
     }
 
     @Test
-    void shouldReadOrdersFromThePartitionKafkasDefaultPartitionerPicks() {
+    void shouldReadItsDesiredAttemptsFromThePartitionKafkasDefaultPartitionerPicksForItsId() {
         for (String id : List.of("w1", "worker-2", "host.example.com", "Ünïcode")) {
-            assertThat(Worker.assignmentPartition(id, Topics.ASSIGNMENTS.partitions()))
-                    .isEqualTo(BuiltInPartitioner.partitionForKey(id.getBytes(StandardCharsets.UTF_8), Topics.ASSIGNMENTS.partitions()));
+            assertThat(Worker.desiredPartition(id, Topics.DESIRED_ATTEMPTS.partitions()))
+                    .isEqualTo(BuiltInPartitioner.partitionForKey(id.getBytes(StandardCharsets.UTF_8), Topics.DESIRED_ATTEMPTS.partitions()));
         }
     }
 
     @Test
     void shouldCallExitCodeZeroCompleted() {
-        assertThat(Worker.outcome(exited(0, false, ContainerStatus.EXITED))).isEqualTo(new TaskEvent.Completed(2, 0));
+        assertThat(Supervisor.outcome(exited(0, false, ContainerStatus.EXITED))).isEqualTo(new TaskEvent.Completed(2, 0));
     }
 
     @Test
     void shouldCallANonZeroExitFailedWithItsCode() {
-        assertThat(Worker.outcome(exited(3, false, ContainerStatus.EXITED)))
+        assertThat(Supervisor.outcome(exited(3, false, ContainerStatus.EXITED)))
                 .isEqualTo(new TaskEvent.Failed(2, 3, "exited with code 3", false));
     }
 
     @Test
     void shouldSayOomKilledEvenWhenTheExitCodeIsZero() {
-        TaskEvent outcome = Worker.outcome(exited(0, true, ContainerStatus.EXITED));
+        TaskEvent outcome = Supervisor.outcome(exited(0, true, ContainerStatus.EXITED));
         assertThat(outcome).isInstanceOfSatisfying(TaskEvent.Failed.class, f -> {
             assertThat(f.oomKilled()).isTrue();
             assertThat(f.reason()).startsWith("OOM-killed");
@@ -48,7 +49,7 @@ class WorkerTest {
 
     @Test
     void shouldFailADeadContainer() {
-        assertThat(Worker.outcome(exited(null, false, ContainerStatus.DEAD)))
+        assertThat(Supervisor.outcome(exited(null, false, ContainerStatus.DEAD)))
                 .isInstanceOfSatisfying(TaskEvent.Failed.class, f -> assertThat(f.exitCode()).isNull());
     }
 }

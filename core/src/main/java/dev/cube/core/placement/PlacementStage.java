@@ -302,6 +302,7 @@ public final class PlacementStage {
             retryWanted = true;
             if (deciding()) {
                 declareLost(step);
+                retry(Integer.MAX_VALUE, step);
             }
         }
         return step;
@@ -313,8 +314,13 @@ public final class PlacementStage {
      */
     public Step retry(int budget) {
         Step step = step(now);
+        retry(budget, step);
+        return step;
+    }
+
+    private void retry(int budget, Step step) {
         if (!deciding()) {
-            return step;
+            return;
         }
         while (!delayed.isEmpty() && now != null && !delayed.first().notBefore().isAfter(now)) {
             Queued due = delayed.pollFirst();
@@ -346,7 +352,6 @@ public final class PlacementStage {
                 moveOff(worker.id(), step);
             }
         }
-        return step;
     }
 
     // ---- rules ----

@@ -20,7 +20,8 @@ import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.history.Step;
 import dev.cube.manager.history.TaskHistory;
-import dev.cube.manager.projection.ProjectionRunner;
+import dev.cube.manager.read.ProjectionUnavailableException;
+import dev.cube.manager.read.TaskReads;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -35,9 +36,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.state.KeyValueIterator;
 
 import java.net.URI;
 import java.time.Clock;
@@ -58,11 +56,11 @@ public class TaskController {
     static final int MAX_LIMIT = 1000;
 
     private final EventPublisher publisher;
-    private final ProjectionRunner projection;
+    private final TaskReads projection;
     private final TaskHistory history;
     private final Clock clock;
 
-    public TaskController(EventPublisher publisher, ProjectionRunner projection, ManagerSettings settings, Clock clock) {
+    public TaskController(EventPublisher publisher, TaskReads projection, ManagerSettings settings, Clock clock) {
         this.publisher = publisher;
         this.projection = projection;
         this.history = new TaskHistory(settings.bootstrapServers());
@@ -117,17 +115,8 @@ public class TaskController {
             }
             return json(page(history.allAsOf(at).values().iterator(), wanted, from, size));
         }
-        try (KeyValueIterator<String, TaskState> all = projection.tasks().all()) {
-            return json(page(new Iterator<>() {
-                public boolean hasNext() {
-                    return all.hasNext();
-                }
-
-                public TaskState next() {
-                    return all.next().value;
-                }
-            }, wanted, from, size));
-        }
+        TaskStatus filter = wanted;
+        return json(projection.readAll(all -> page(all, filter, from, size)));
     }
 
     private static ObjectNode page(Iterator<TaskState> all, TaskStatus wanted, int from, int size) {
@@ -165,17 +154,17 @@ public class TaskController {
             if (at == null) {
                 return invalidAsOf();
             }
-            Long first = projection.firstOffsets().get(id);
-            TaskState then = first == null ? null : history.asOf(id, first, at).orElse(null);
+            Long first = projection.firstOffset(id).orElse(null);
+            TaskState then = first == null ? null : history.asOf(id, first, at).map(TaskState::forReaders).orElse(null);
             return then == null ? Problem.notFound("no task " + id + " as of " + at) : json(TaskViews.view(then));
         }
-        TaskState task = projection.tasks().get(id);
+        TaskState task = projection.task(id).orElse(null);
         return task == null ? Problem.notFound("no task " + id) : json(TaskViews.view(task));
     }
 
     @Get("/{id}/events")
     public HttpResponse<String> events(@PathVariable String id) throws JsonProcessingException {
-        Long first = projection.firstOffsets().get(id);
+        Long first = projection.firstOffset(id).orElse(null);
         if (first == null) {
             return Problem.notFound("no task " + id);
         }
@@ -199,7 +188,7 @@ public class TaskController {
 
     @Get("/{id}/history")
     public HttpResponse<String> history(@PathVariable String id) throws JsonProcessingException {
-        Long first = projection.firstOffsets().get(id);
+        Long first = projection.firstOffset(id).orElse(null);
         if (first == null) {
             return Problem.notFound("no task " + id);
         }
@@ -218,7 +207,7 @@ public class TaskController {
 
     @Delete("/{id}")
     public HttpResponse<String> stop(@PathVariable String id) throws JsonProcessingException {
-        TaskState task = projection.tasks().get(id);
+        TaskState task = projection.task(id).orElse(null);
         if (task == null) {
             return Problem.notFound("no task " + id);
         }
@@ -232,14 +221,9 @@ public class TaskController {
                 .body(Json.MAPPER.writeValueAsString(accepted));
     }
 
-    @Error(exception = InvalidStateStoreException.class, global = true)
-    public HttpResponse<String> storeUnavailable(InvalidStateStoreException e) {
-        return Problem.unavailable("the task store is not available right now (" + e.getMessage() + "); retry shortly", 1);
-    }
-
-    @Error(exception = StreamsException.class, global = true)
-    public HttpResponse<String> streamsUnavailable(StreamsException e) {
-        return Problem.unavailable("the projection is not available right now (" + e.getMessage() + "); retry shortly", 1);
+    @Error(exception = ProjectionUnavailableException.class, global = true)
+    public HttpResponse<String> projectionUnavailable(ProjectionUnavailableException e) {
+        return Problem.unavailable(e.getMessage() + "; retry shortly", 1);
     }
 
     @Error(exception = EventPublisher.LogUnavailableException.class, global = true)

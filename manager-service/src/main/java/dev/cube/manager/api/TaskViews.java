@@ -15,7 +15,7 @@ final class TaskViews {
         node.put("id", task.id());
         node.setAll((ObjectNode) Json.MAPPER.valueToTree(task.spec()));
         ObjectNode state = Json.MAPPER.valueToTree(task);
-        state.remove(java.util.List.of("id", "spec", "eventIds"));
+        state.remove(java.util.List.of("id", "spec", "recentEventIds"));
         node.setAll(state);
         return node;
     }

@@ -1,56 +1,60 @@
 package dev.cube.manager.projection;
 
+import dev.cube.core.placement.Allocation;
+import dev.cube.core.placement.PlacementStage;
+import dev.cube.core.placement.Scheduler;
+import dev.cube.core.worker.WorkerState;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.topics.JsonSerde;
 import dev.cube.events.topics.Topics;
-import dev.cube.manager.scheduling.Allocation;
-import dev.cube.manager.scheduling.Scheduler;
-import dev.cube.manager.scheduling.WorkerView;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * The manager's Kafka Streams topology, two stages:
+ * The manager's Kafka Streams topology: two thin adapters around the pure core.
  *
  * <pre>
- * cube.task-events ──▶ task-fold ──┬──▶ cube.placement     (requested, released)
- *        ▲                          ├──▶ cube.assignments   (start / stop orders, keyed by worker id)
- *        │                          ├──▶ cube.task-state    (latest state, compacted)
- *        │                          ├──▶ cube.task-events   (records found on another partition than their key's, copied there)
- *        │                          └──▶ cube.dead-letters  (invalid records, rejected events)
- *        │           stores: task-state, task-first-offsets (one per task-events partition)
+ * cube.task-events ──▶ task-fold (one task per partition) ──┬──▶ cube.task-state       (latest state, compacted)
+ *        ▲               evolve + TaskDecider               ├──▶ cube.desired-attempts (what each worker should run; partition = worker's)
+ *        │               stores: task-state,                ├──▶ &lt;app id&gt;-task-control (control views, caught-up signals)
+ *        │                       task-first-offsets         ├──▶ cube.task-events      (records on another partition than their key's, copied there)
+ *        │                                                  └──▶ cube.dead-letters     (invalid records, rejected events)
  *        │
- *        │  cube.placement ──▶ placement (one partition: the single writer of allocations)
- *        └───────────────────────────┤──▶ cube.task-events  (scheduled, unplaced, lost)
- *                                     ├──▶ cube.assignments (stop orders fencing a lost worker)
- *                                     └──▶ cube.workers     (worker lost)
- *                    stores: allocations, placement-requests, placement-queue
+ *        │  &lt;app id&gt;-task-control ─┐
+ *        │  cube.workers ──────────┼──▶ placement (one task: the single writer of allocations) ──▶ cube.workers (lost)
+ *        │  cube.worker-admin ─────┘      PlacementStage, in log time
+ *        └───────────────── scheduled / unplaced / lost ◀──┘
+ *                    stores: workers, placement-tasks, allocations, placement-meta
  * </pre>
  */
 public final class TaskProjection {
 
     public static final String TASK_STATE_STORE = "task-state";
     public static final String FIRST_OFFSETS_STORE = "task-first-offsets";
+    public static final String WORKERS_STORE = "workers";
+    public static final String PLACEMENT_TASKS_STORE = "placement-tasks";
     public static final String ALLOCATIONS_STORE = "allocations";
-    public static final String PLACEMENT_REQUESTS_STORE = "placement-requests";
-    public static final String PLACEMENT_QUEUE_STORE = "placement-queue";
+    public static final String PLACEMENT_META_STORE = "placement-meta";
 
     static final String TASK_EVENTS_SOURCE = "task-events";
-    static final String PLACEMENT_SOURCE = "placement-requests";
+    static final String CONTROL_SOURCE = "task-control";
+    static final String WORKERS_SOURCE = "workers";
+    static final String ADMIN_SOURCE = "worker-admin";
     static final String FOLD = "task-fold";
     static final String PLACEMENT = "placement";
-    static final String TASK_EVENTS_SINK = "task-events-sink";
+    static final String DECISIONS_SINK = "decisions-sink";
     static final String RELAY_SINK = "task-events-relay-sink";
-    static final String PLACEMENT_SINK = "placement-sink";
-    static final String ASSIGNMENTS_SINK = "assignments-sink";
+    static final String CONTROL_SINK = "task-control-sink";
+    static final String DESIRED_SINK = "desired-attempts-sink";
     static final String TASK_STATE_SINK = "task-state-sink";
     static final String WORKERS_SINK = "workers-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
@@ -59,42 +63,58 @@ public final class TaskProjection {
     }
 
     /**
-     * @param interval            how often waiting placements are retried and workers checked
-     * @param lostAfter           a worker silent for longer (TTL plus grace) is declared lost
-     * @param taskEventPartitions how many partitions {@code cube.task-events} has: a record found on
-     *                            another partition than its key's is copied to its key's
+     * @param applicationId     the Streams application id: it names the projection's own control topic
+     * @param settings          liveness and the fold's partition count, for the placement stage
+     * @param retryInterval     how often the stage is asked to retry what waits
+     * @param lastRecordAtStart each task-events partition's last record offset when the projection started
      */
-    public static Topology build(WorkerView workers, Scheduler scheduler, Clock clock,
-                                 Duration interval, Duration lostAfter, int taskEventPartitions) {
+    public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
+                                 Map<Integer, Long> lastRecordAtStart) {
+        String controlTopic = ControlTopic.name(applicationId);
         Topology topology = new Topology();
         topology.addSource(TASK_EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.TASK_EVENTS.name());
-        topology.addProcessor(FOLD, () -> new TaskEventProcessor(clock, taskEventPartitions), TASK_EVENTS_SOURCE);
+        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart), TASK_EVENTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASK_STATE_STORE),
                 Serdes.String(), new JsonSerde<>(TaskState.class)), FOLD);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIRST_OFFSETS_STORE),
                 Serdes.String(), Serdes.Long()), FOLD);
 
-        topology.addSource(PLACEMENT_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.PLACEMENT.name());
-        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(workers, scheduler, clock, interval, lostAfter), PLACEMENT_SOURCE);
+        topology.addSource(CONTROL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), controlTopic);
+        topology.addSource(WORKERS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKERS.name());
+        topology.addSource(ADMIN_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKER_ADMIN.name());
+        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic),
+                CONTROL_SOURCE, WORKERS_SOURCE, ADMIN_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WORKERS_STORE),
+                Serdes.String(), new JsonSerde<>(WorkerState.class)), PLACEMENT);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENT_TASKS_STORE),
+                Serdes.String(), new JsonSerde<>(PlacementStage.TaskEntry.class)), PLACEMENT);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALLOCATIONS_STORE),
                 Serdes.String(), new JsonSerde<>(Allocation.class)), PLACEMENT);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENT_REQUESTS_STORE),
-                Serdes.String(), new JsonSerde<>(PlacementProcessor.Waiting.class)), PLACEMENT);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENT_QUEUE_STORE),
-                Serdes.String(), Serdes.String()), PLACEMENT);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENT_META_STORE),
+                Serdes.String(), new JsonSerde<>(PlacementStage.Meta.class)), PLACEMENT);
 
-        topology.addSink(TASK_EVENTS_SINK, Topics.TASK_EVENTS.name(), new StringSerializer(),
-                Topics.TASK_EVENTS.valueSerde().serializer(), PLACEMENT);
         topology.addSink(RELAY_SINK, Topics.TASK_EVENTS.name(), new StringSerializer(), new ByteArraySerializer(), FOLD);
-        topology.addSink(PLACEMENT_SINK, Topics.PLACEMENT.name(), new StringSerializer(),
-                Topics.PLACEMENT.valueSerde().serializer(), FOLD);
-        topology.addSink(ASSIGNMENTS_SINK, Topics.ASSIGNMENTS.name(), new StringSerializer(),
-                Topics.ASSIGNMENTS.valueSerde().serializer(), FOLD, PLACEMENT);
-        topology.addSink(TASK_STATE_SINK, Topics.TASK_STATE.name(), new StringSerializer(),
-                Topics.TASK_STATE.valueSerde().serializer(), FOLD);
-        topology.addSink(WORKERS_SINK, Topics.WORKERS.name(), new StringSerializer(),
-                Topics.WORKERS.valueSerde().serializer(), PLACEMENT);
+        topology.addSink(TASK_STATE_SINK, Topics.TASK_STATE.name(), new StringSerializer(), anyOf(Topics.TASK_STATE.valueSerde().serializer()), FOLD);
+        topology.addSink(DESIRED_SINK, Topics.DESIRED_ATTEMPTS.name(), new StringSerializer(), DesiredRecord.SERIALIZER,
+                DesiredRecord.PARTITIONER, FOLD);
+        topology.addSink(CONTROL_SINK, controlTopic, new StringSerializer(), TaskProjection::controlValue, FOLD);
+        topology.addSink(DECISIONS_SINK, Topics.TASK_EVENTS.name(), new StringSerializer(), anyOf(Topics.TASK_EVENTS.valueSerde().serializer()), PLACEMENT);
+        topology.addSink(WORKERS_SINK, Topics.WORKERS.name(), new StringSerializer(), anyOf(Topics.WORKERS.valueSerde().serializer()), PLACEMENT);
         topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), new StringSerializer(), new ByteArraySerializer(), FOLD, PLACEMENT);
         return topology;
+    }
+
+    private static byte[] controlValue(String topic, Object value) {
+        return switch (value) {
+            case null -> null;
+            case ControlTopic.CaughtUp caughtUp -> ControlTopic.CAUGHT_UP.serializer().serialize(topic, caughtUp);
+            case dev.cube.core.task.TaskControl control -> ControlTopic.CONTROL.serializer().serialize(topic, control);
+            default -> throw new IllegalArgumentException("not a control message: " + value.getClass().getName());
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Serializer<Object> anyOf(Serializer<T> serializer) {
+        return (topic, value) -> serializer.serialize(topic, (T) value);
     }
 }

@@ -1,68 +1,83 @@
 package dev.cube.manager.projection;
 
-import dev.cube.events.AssignmentEvent;
+import dev.cube.core.placement.EpvmScheduler;
+import dev.cube.core.placement.PlacementStage;
 import dev.cube.events.CubeEvent;
+import dev.cube.events.EventData;
+import dev.cube.events.ManagerEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;
+import dev.cube.events.desired.DesiredAttempt;
+import dev.cube.events.desired.Revision;
 import dev.cube.events.spec.TaskSpec;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStatus;
 import dev.cube.events.topics.Topics;
 import dev.cube.events.wire.CloudEventCodec;
-import dev.cube.manager.scheduling.EpvmScheduler;
-import dev.cube.manager.scheduling.WorkerInfo;
-import dev.cube.manager.scheduling.WorkerView;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Both stages of the topology (fold and placement) with TopologyTestDriver: fast feedback on decisions. */
+/**
+ * The topology (fold and placement stage) with TopologyTestDriver: fast feedback that the adapters
+ * carry out what the core decides, with records stamped in log time as the broker would.
+ */
 class TaskProjectionTest {
 
-    static final Duration LOST_AFTER = Duration.ofSeconds(20);
+    static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
+    static final String APP = "projection-test";
 
-    final TestClock clock = new TestClock(Instant.parse("2026-01-31T12:00:00Z"));
-    final TestWorkers workers = new TestWorkers();
     TopologyTestDriver driver;
     TestInputTopic<String, byte[]> taskEvents;
-    TestOutputTopic<String, byte[]> assignments;
+    TestInputTopic<String, byte[]> workers;
+    TestInputTopic<String, byte[]> admin;
+    TestOutputTopic<String, byte[]> desired;
     TestOutputTopic<String, byte[]> deadLetters;
+    TestOutputTopic<String, byte[]> workersOut;
     KeyValueStore<String, TaskState> store;
+    Instant now = T0;
+    /** Every record piped into or appended to cube.task-events, in order: the log as a broker would keep it. */
+    final List<TestRecord<String, byte[]>> log = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
+        start(APP, Map.of());
+    }
+
+    private void start(String applicationId, Map<Integer, Long> lastRecordAtStart) {
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projection-test");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(TaskProjection.build(workers, new EpvmScheduler(), clock, Duration.ofMillis(500), LOST_AFTER, 1),
-                props, clock.instant());
+        PlacementStage.Settings settings = new PlacementStage.Settings(Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(5), 1);
+        driver = new TopologyTestDriver(TaskProjection.build(applicationId, settings, new EpvmScheduler(), Duration.ofMillis(500), lastRecordAtStart),
+                props, T0);
         taskEvents = driver.createInputTopic(Topics.TASK_EVENTS.name(), new StringSerializer(), new ByteArraySerializer());
-        assignments = driver.createOutputTopic(Topics.ASSIGNMENTS.name(), new StringDeserializer(), new ByteArrayDeserializer());
+        workers = driver.createInputTopic(Topics.WORKERS.name(), new StringSerializer(), new ByteArraySerializer());
+        admin = driver.createInputTopic(Topics.WORKER_ADMIN.name(), new StringSerializer(), new ByteArraySerializer());
+        desired = driver.createOutputTopic(Topics.DESIRED_ATTEMPTS.name(), new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), new StringDeserializer(), new ByteArrayDeserializer());
+        workersOut = driver.createOutputTopic(Topics.WORKERS.name(), new StringDeserializer(), new ByteArrayDeserializer());
         store = driver.getKeyValueStore(TaskProjection.TASK_STATE_STORE);
     }
 
@@ -72,43 +87,66 @@ class TaskProjectionTest {
     }
 
     @Test
-    void aSubmittedTaskIsScheduledOnAWorkerWithRoomAndThatWorkerGetsAStartOrder() {
-        workers.join("w1", 2, 1024);
+    void aSubmittedTaskIsScheduledOnAWorkerWithRoomAndJoinsThatWorkersDesiredSet() {
+        heartbeat("w1", 2, 1024);
 
-        send(submitted("t1", 1, 256, TaskSpec.RestartPolicy.NEVER));
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
 
         assertThat(state("t1").state()).isEqualTo(TaskStatus.Scheduled);
         assertThat(state("t1").workerId()).isEqualTo("w1");
-        KeyValue<String, byte[]> order = assignments.readKeyValue();
-        assertThat(order.key).isEqualTo("w1");
-        AssignmentEvent.Start start = (AssignmentEvent.Start) CloudEventCodec.decode(order.value).data();
-        assertThat(start.taskId()).isEqualTo("t1");
-        assertThat(start.attempt()).isEqualTo(1);
-        assertThat(start.spec().image()).isEqualTo("cube/busybox:local");
+        TestRecord<String, byte[]> record = desired.readRecord();
+        assertThat(record.key()).isEqualTo("t1/1");
+        assertThat(Revision.parse(record.headers().lastHeader(Revision.HEADER).value())).isNotNull();
+        DesiredAttempt attempt = desiredValue(record);
+        assertThat(attempt.workerId()).isEqualTo("w1");
+        assertThat(attempt.goal()).isEqualTo(DesiredAttempt.Goal.RUN);
+        assertThat(attempt.started()).isFalse();
+        assertThat(attempt.spec().image()).isEqualTo("cube/busybox:local");
+        assertThat(scheduledIds("t1")).containsExactly("t1/1/scheduled");
     }
 
     @Test
-    void aTaskTooBigForOneWorkerLandsOnOneWithRoom() {
-        workers.join("small", 1, 128);
-        workers.join("big", 4, 4096);
+    void theWorkersReportsRunThenEndTheAttemptAndItLeavesTheDesiredSetWithAWatermark() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        desired.readRecordsToList();
 
-        send(submitted("t1", 2, 1024, TaskSpec.RestartPolicy.NEVER));
+        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
+        report("t1", new TaskEvent.Completed(1, 0));
 
-        assertThat(state("t1").workerId()).isEqualTo("big");
+        List<TestRecord<String, byte[]>> records = desired.readRecordsToList();
+        assertThat(records).extracting(TestRecord::key).containsExactly("t1/1", "t1/1", Revision.watermarkKey(0));
+        assertThat(desiredValue(records.get(0)).started()).isTrue();
+        assertThat(records.get(1).value()).as("a tombstone").isNull();
+        assertThat(Revision.parse(records.get(2).value())).isEqualTo(Revision.parse(records.get(1).headers().lastHeader(Revision.HEADER).value()));
+        assertThat(state("t1").state()).isEqualTo(TaskStatus.Completed);
+    }
+
+    @Test
+    void aStopRequestTurnsTheDesiredAttemptToStop() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
+        desired.readRecordsToList();
+
+        send(event("t1", new TaskEvent.StopRequested("no longer needed")));
+
+        DesiredAttempt stop = desiredValue(desired.readRecord());
+        assertThat(stop.goal()).isEqualTo(DesiredAttempt.Goal.STOP);
+        assertThat(state("t1").desiredState()).isEqualTo(dev.cube.events.state.DesiredState.Stopped);
     }
 
     @Test
     void aTaskThatFitsNowhereWaitsWithAReasonAndIsPlacedWhenABiggerWorkerJoins() {
-        workers.join("small", 1, 128);
+        heartbeat("small", 1, 128);
 
-        send(submitted("t1", 2, 1024, TaskSpec.RestartPolicy.NEVER));
+        submit("t1", 2, 1024, TaskSpec.RestartPolicy.NEVER);
 
         assertThat(state("t1").state()).isEqualTo(TaskStatus.Pending);
         assertThat(state("t1").reason()).contains("no worker has room for 2 cpu, 1024 MB memory").contains("small");
-        assertThat(assignments.isEmpty()).isTrue();
 
-        workers.join("big", 4, 4096);
-        tick(Duration.ofSeconds(1));
+        heartbeat("big", 4, 4096);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
 
         assertThat(state("t1").state()).isEqualTo(TaskStatus.Scheduled);
         assertThat(state("t1").workerId()).isEqualTo("big");
@@ -116,152 +154,191 @@ class TaskProjectionTest {
 
     @Test
     void manyTasksAtOnceNeverOvercommitAWorkerAndWaitingOnesArePlacedWhenRoomIsFreed() {
-        workers.join("w1", 2, 4096);
-        workers.join("w2", 2, 4096);
+        heartbeat("w1", 2, 4096);
+        heartbeat("w2", 2, 4096);
 
         for (int i = 0; i < 10; i++) {
-            send(submitted("t" + i, 1, 100, TaskSpec.RestartPolicy.NEVER));
+            submit("t" + i, 1, 256, TaskSpec.RestartPolicy.NEVER);
         }
 
         List<TaskState> scheduled = tasksIn(TaskStatus.Scheduled);
         assertThat(scheduled).hasSize(4);
-        assertThat(scheduled).extracting(TaskState::workerId).containsOnly("w1", "w2");
-        assertThat(scheduled.stream().filter(t -> t.workerId().equals("w1"))).hasSize(2);
-        assertThat(tasksIn(TaskStatus.Pending)).hasSize(6).allSatisfy(t -> assertThat(t.reason()).contains("no worker has room"));
+        assertThat(scheduled).filteredOn(t -> t.workerId().equals("w1")).hasSize(2);
+        assertThat(tasksIn(TaskStatus.Pending)).hasSize(6);
 
-        TaskState first = scheduled.getFirst();
-        send(event(first.id(), new TaskEvent.Running(first.workerId(), 1, "c", List.of())));
-        send(event(first.id(), new TaskEvent.Completed(1, 0)));
-        tick(Duration.ofSeconds(1));
+        TaskState done = scheduled.getFirst();
+        report(done.id(), new TaskEvent.Running(done.workerId(), 1, "c", List.of()));
+        report(done.id(), new TaskEvent.Completed(1, 0));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
 
         assertThat(tasksIn(TaskStatus.Scheduled)).hasSize(4);
         assertThat(tasksIn(TaskStatus.Pending)).hasSize(5);
     }
 
     @Test
-    void aStopRequestForARunningTaskOrdersItsWorkerToStopIt() {
-        workers.join("w1", 2, 1024);
-        send(submitted("t1", 1, 100, TaskSpec.RestartPolicy.NEVER));
-        assignments.readValuesToList();
-        send(event("t1", new TaskEvent.Running("w1", 1, "c-1", List.of())));
+    void onFailureRestartsAFailedTaskAsANewAttemptOnceItsBackoffHasPassedInLogTime() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, new TaskSpec.RestartPolicy(TaskSpec.RestartPolicy.Mode.ON_FAILURE, 3, 2));
+        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
+        report("t1", new TaskEvent.Failed(1, 1, "exited with code 1", false));
 
-        send(event("t1", new TaskEvent.StopRequested("enough")));
-
-        KeyValue<String, byte[]> order = assignments.readKeyValue();
-        assertThat(order.key).isEqualTo("w1");
-        assertThat(CloudEventCodec.decode(order.value).data()).isEqualTo(new AssignmentEvent.Stop("w1", "t1", 1, "stop requested"));
-        assertThat(state("t1").desiredState().name()).isEqualTo("Stopped");
-    }
-
-    @Test
-    void onFailureRestartsAFailedTaskAsANewAttemptAfterItsBackoff() {
-        workers.join("w1", 2, 1024);
-        send(submitted("t1", 1, 100, new TaskSpec.RestartPolicy(TaskSpec.RestartPolicy.Mode.ON_FAILURE, 3, 2)));
-        send(event("t1", new TaskEvent.Running("w1", 1, "c-1", List.of())));
-
-        send(event("t1", new TaskEvent.Failed(1, 3, "exited with code 3", false)));
-        tick(Duration.ofSeconds(1));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
         assertThat(state("t1").state()).isEqualTo(TaskStatus.Failed);
 
-        tick(Duration.ofSeconds(2));
+        ticks(3, "w1");
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
         assertThat(state("t1").state()).isEqualTo(TaskStatus.Scheduled);
         assertThat(state("t1").attempt()).isEqualTo(2);
     }
 
     @Test
-    void onFailureDoesNotRestartATaskThatExitedZero() {
-        workers.join("w1", 2, 1024);
-        send(submitted("t1", 1, 100, new TaskSpec.RestartPolicy(TaskSpec.RestartPolicy.Mode.ON_FAILURE, 3, 0)));
-        send(event("t1", new TaskEvent.Running("w1", 1, "c-1", List.of())));
+    void aSilentWorkerIsDeclaredLostInLogTimeAndItsTaskRestartsElsewhere() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, new TaskSpec.RestartPolicy(TaskSpec.RestartPolicy.Mode.ON_FAILURE, 3, 0));
+        heartbeat("w2", 2, 1024);
+        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
+        assertThat(state("t1").workerId()).isEqualTo("w1");
+        workersOut.readRecordsToList();
 
-        send(event("t1", new TaskEvent.Completed(1, 0)));
-        tick(Duration.ofSeconds(5));
+        ticks(21, "w2");
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
 
-        assertThat(state("t1").state()).isEqualTo(TaskStatus.Completed);
-        assertThat(state("t1").attempt()).isEqualTo(1);
-    }
-
-    @Test
-    void aTaskIsRestartedAtMostMaxRestartsTimesThenStaysFailed() {
-        workers.join("w1", 2, 1024);
-        send(submitted("t1", 1, 100, new TaskSpec.RestartPolicy(TaskSpec.RestartPolicy.Mode.ON_FAILURE, 2, 0)));
-
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            assertThat(state("t1").attempt()).isEqualTo(attempt);
-            send(event("t1", new TaskEvent.Running("w1", attempt, "c-" + attempt, List.of())));
-            send(event("t1", new TaskEvent.Failed(attempt, 1, "exited with code 1", false)));
-            tick(Duration.ofSeconds(1));
-        }
-
-        assertThat(state("t1").state()).isEqualTo(TaskStatus.Failed);
-        assertThat(state("t1").attempt()).isEqualTo(3);
-    }
-
-    @Test
-    void aSilentWorkersTasksAreLostFencedAndRescheduledElsewhere() {
-        workers.join("w1", 2, 1024);
-        send(submitted("t1", 1, 100, new TaskSpec.RestartPolicy(TaskSpec.RestartPolicy.Mode.ON_FAILURE, 3, 0)));
-        send(event("t1", new TaskEvent.Running("w1", 1, "c-1", List.of())));
-        assignments.readValuesToList();
-        workers.join("w2", 2, 1024);
-
-        workers.silence("w1");
-        tick(LOST_AFTER.plusSeconds(1));
-        tick(Duration.ofSeconds(1));
-
-        List<KeyValue<String, byte[]>> orders = assignments.readKeyValuesToList();
-        assertThat(orders).anySatisfy(order -> {
-            assertThat(order.key).isEqualTo("w1");
-            assertThat(CloudEventCodec.decode(order.value).data()).isInstanceOf(AssignmentEvent.Stop.class);
-        });
         assertThat(state("t1").state()).isEqualTo(TaskStatus.Scheduled);
-        assertThat(state("t1").workerId()).isEqualTo("w2");
         assertThat(state("t1").attempt()).isEqualTo(2);
+        assertThat(state("t1").workerId()).isEqualTo("w2");
+        assertThat(workersOut.readRecordsToList()).extracting(r -> CloudEventCodec.decode(r.value()).data())
+                .filteredOn(data -> data instanceof WorkerEvent.Lost).singleElement()
+                .satisfies(data -> assertThat(((WorkerEvent.Lost) data).workerId()).isEqualTo("w1"));
+        assertThat(desired.readRecordsToList()).extracting(TestRecord::key).contains("t1/1", "t1/2");
     }
 
     @Test
-    void drainingAWorkerMovesItsRunningTaskAndNothingNewLandsThere() {
-        workers.join("w1", 2, 1024);
-        send(submitted("t1", 1, 100, new TaskSpec.RestartPolicy(TaskSpec.RestartPolicy.Mode.ALWAYS, 3, 0)));
-        send(event("t1", new TaskEvent.Running("w1", 1, "c-1", List.of())));
-        workers.join("w2", 2, 1024);
-        assignments.readValuesToList();
+    void noWorkerIsLostWhileTheLogIsSilentNorRightAfterTheSilence() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
 
-        workers.drain("w1");
-        tick(Duration.ofSeconds(1));
-        send(submitted("t2", 1, 100, TaskSpec.RestartPolicy.NEVER));
+        now = now.plusSeconds(60);
+        tick();
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        heartbeat("w1", 2, 1024);
 
-        assertThat(state("t1").workerId()).isEqualTo("w2");
+        assertThat(state("t1").state()).isEqualTo(TaskStatus.Running);
+        assertThat(workersOut.readRecordsToList()).extracting(r -> CloudEventCodec.decode(r.value()).data())
+                .noneMatch(data -> data instanceof WorkerEvent.Lost);
+    }
+
+    @Test
+    void drainingAWorkerMovesItsTaskAndNothingNewLandsThere() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
+        heartbeat("w2", 2, 1024);
+
+        pipe(admin, "w1", event("w1", new WorkerEvent.Draining("w1", "upgrade")));
+        submit("t2", 1, 256, TaskSpec.RestartPolicy.NEVER);
+
         assertThat(state("t1").attempt()).isEqualTo(2);
+        assertThat(state("t1").workerId()).isEqualTo("w2");
         assertThat(state("t2").workerId()).isEqualTo("w2");
-        assertThat(assignments.readKeyValuesToList()).anySatisfy(order -> {
-            assertThat(order.key).isEqualTo("w1");
-            assertThat(CloudEventCodec.decode(order.value).data()).isEqualTo(new AssignmentEvent.Stop("w1", "t1", 1, "replaced by attempt 2"));
-        });
+    }
+
+    @Test
+    void aProjectionFoldingTheSameLogAgainWritesTheSameDesiredRecordsAtTheSameRevisionsAndDecidesNothing() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
+        report("t1", new TaskEvent.Completed(1, 0));
+        submit("t2", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        report("t2", new TaskEvent.Running("w1", 1, "c-2", List.of()));
+        List<String> first = revisions(desired.readRecordsToList());
+        List<TestRecord<String, byte[]>> history = List.copyOf(log);
+        driver.close();
+
+        start(APP + "-rebuilt", Map.of(0, (long) history.size() - 1));
+        heartbeat("w1", 2, 1024);
+        history.forEach(record -> taskEvents.pipeInput(record));
+
+        assertThat(revisions(desired.readRecordsToList())).isEqualTo(first);
+        assertThat(state("t1").state()).isEqualTo(TaskStatus.Completed);
+        assertThat(state("t2").state()).isEqualTo(TaskStatus.Running);
+        assertThat(driver.createOutputTopic(Topics.TASK_EVENTS.name(), new StringDeserializer(), new ByteArrayDeserializer()).readRecordsToList())
+                .as("the rebuild appended no decision").isEmpty();
     }
 
     @Test
     void aRejectedTransitionGoesToTheDeadLetterTopicAndLeavesTheStateAlone() {
-        send(submitted("t1", 1, 100, TaskSpec.RestartPolicy.NEVER));
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
 
         send(event("t1", new TaskEvent.Completed(1, 0)));
 
-        KeyValue<String, byte[]> dead = deadLetters.readKeyValue();
-        assertThat(dead.key).isEqualTo("t1");
         assertThat(state("t1").state()).isEqualTo(TaskStatus.Pending);
+        String reason = new String(deadLetters.readRecord().headers().lastHeader(Topics.DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8);
+        assertThat(reason).contains("rejected dev.cube.task.completed");
     }
 
     @Test
-    void aRecordWhoseKeyIsNotItsSubjectIsADeadLetter() {
-        taskEvents.pipeInput("other-key", CloudEventCodec.encode(submitted("t1", 1, 100, TaskSpec.RestartPolicy.NEVER)));
+    void aRecordOnTheWorkersTopicThatIsNoWorkerEventIsADeadLetterAndTheStageGoesOn() {
+        pipe(workers, "w1", event("w1", new TaskEvent.StopRequested(null)));
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
 
-        assertThat(deadLetters.readKeyValue().key).isEqualTo("other-key");
-        assertThat(store.get("t1")).isNull();
+        String reason = new String(deadLetters.readRecord().headers().lastHeader(Topics.DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8);
+        assertThat(reason).contains("does not belong on cube.workers");
+        assertThat(state("t1").state()).isEqualTo(TaskStatus.Scheduled);
     }
 
-    private void tick(Duration duration) {
-        clock.advance(duration);
-        driver.advanceWallClockTime(duration);
+    // ---- helpers ----
+
+    private void heartbeat(String id, double cpu, long memory) {
+        pipe(workers, id, event(id, new WorkerEvent.Heartbeat(id, "host-" + id, new WorkerEvent.Capacity(cpu, memory, 100_000), T0)));
+    }
+
+    private void tick() {
+        String key = Topics.tickKey(APP);
+        pipe(workers, key, new CubeEvent(UUID.randomUUID().toString(), "/cube/manager", key, now, 1, new ManagerEvent.Tick(APP)));
+    }
+
+    /** {@code seconds} seconds of log time: a tick each second, and the heartbeats of {@code heartbeating}. */
+    private void ticks(int seconds, String... heartbeating) {
+        for (int i = 0; i < seconds; i++) {
+            now = now.plusSeconds(1);
+            for (String worker : heartbeating) {
+                heartbeat(worker, 2, 1024);
+            }
+            tick();
+        }
+    }
+
+    private void submit(String id, double cpu, long memory, TaskSpec.RestartPolicy restart) {
+        TaskSpec spec = new TaskSpec(null, "cube/busybox:local", List.of("sleep", "30"), null, cpu, memory, null, null, restart, null, null);
+        send(event(id, new TaskEvent.Submitted(spec)));
+    }
+
+    private void report(String id, TaskEvent data) {
+        String kind = CubeEvent.of("/x", id, now, data).type().typeName().substring("dev.cube.task.".length());
+        int attempt = ((TaskEvent.AttemptReport) data).attempt();
+        send(CubeEvent.withDerivedId(id + "/" + attempt + "/" + kind, "/cube/worker/w", id, now, data));
+    }
+
+    private void send(CubeEvent event) {
+        pipe(taskEvents, event.subject(), event);
+    }
+
+    private void pipe(TestInputTopic<String, byte[]> topic, String key, CubeEvent event) {
+        now = now.plusMillis(10);
+        TestRecord<String, byte[]> record = new TestRecord<>(key, CloudEventCodec.encode(event), now);
+        if (topic == taskEvents) {
+            log.add(record);
+        }
+        topic.pipeInput(record);
+        // What the placement stage appended to cube.task-events is on the log too (TopologyTestDriver folds it at once).
+        driver.createOutputTopic(Topics.TASK_EVENTS.name(), new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList().forEach(appended -> log.add(new TestRecord<>(appended.key(), appended.value(), appended.getRecordTime())));
+    }
+
+    private CubeEvent event(String subject, EventData data) {
+        return CubeEvent.of("/test", subject, now, data);
     }
 
     private TaskState state(String id) {
@@ -280,94 +357,17 @@ class TaskProjectionTest {
         return out;
     }
 
-    private void send(CubeEvent event) {
-        taskEvents.pipeInput(event.subject(), CloudEventCodec.encode(event));
+    private List<String> scheduledIds(String task) {
+        return log.stream().map(r -> CloudEventCodec.decode(r.value()))
+                .filter(e -> e.subject().equals(task) && e.data() instanceof TaskEvent.Scheduled).map(CubeEvent::id).toList();
     }
 
-    private CubeEvent submitted(String id, double cpu, long memory, TaskSpec.RestartPolicy restart) {
-        return event(id, new TaskEvent.Submitted(new TaskSpec("t", "cube/busybox:local", List.of("true"), null, cpu, memory, null, null,
-                restart, null, null)));
+    private static DesiredAttempt desiredValue(TestRecord<String, byte[]> record) {
+        return Topics.DESIRED_ATTEMPTS.valueSerde().deserializer().deserialize(Topics.DESIRED_ATTEMPTS.name(), record.value());
     }
 
-    private CubeEvent event(String id, TaskEvent data) {
-        return CubeEvent.of("/tests", id, clock.instant(), data);
-    }
-
-    /** A clock the test moves, together with the driver's wall-clock time. */
-    static final class TestClock extends Clock {
-        private Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    /** Workers as heartbeats would describe them, under the test's control. */
-    final class TestWorkers implements WorkerView {
-        private final Map<String, WorkerInfo> workers = new ConcurrentHashMap<>();
-        private long version;
-
-        void join(String id, double cpu, long memory) {
-            workers.put(id, new WorkerInfo(id, "localhost", new WorkerEvent.Capacity(cpu, memory, 100_000), clock.instant(),
-                    clock.instant().plus(Duration.ofDays(1)), false, false, null));
-            version++;
-        }
-
-        void silence(String id) {
-            WorkerInfo w = workers.get(id);
-            workers.put(id, new WorkerInfo(id, w.address(), w.capacity(), w.startedAt(), clock.instant(), false, false, null));
-            version++;
-        }
-
-        void drain(String id) {
-            WorkerInfo w = workers.get(id);
-            workers.put(id, new WorkerInfo(id, w.address(), w.capacity(), w.startedAt(), w.lastSeen(), false, true, null));
-            version++;
-        }
-
-        @Override
-        public boolean caughtUp() {
-            return true;
-        }
-
-        @Override
-        public long version() {
-            return version;
-        }
-
-        @Override
-        public List<WorkerInfo> all() {
-            return workers.values().stream().sorted(Comparator.comparing(WorkerInfo::id)).toList();
-        }
-
-        @Override
-        public Optional<WorkerInfo> get(String id) {
-            return Optional.ofNullable(workers.get(id));
-        }
-
-        @Override
-        public List<WorkerInfo> takingWork() {
-            Instant now = clock.instant();
-            return all().stream().filter(w -> w.takesWork(now, Duration.ofSeconds(15))).toList();
-        }
+    private static List<String> revisions(List<TestRecord<String, byte[]>> records) {
+        return records.stream().map(r -> r.key() + " " + new String(r.headers().lastHeader(Revision.HEADER).value(), StandardCharsets.UTF_8)
+                + " " + (r.value() == null ? "tombstone" : new String(r.value(), StandardCharsets.UTF_8))).toList();
     }
 }

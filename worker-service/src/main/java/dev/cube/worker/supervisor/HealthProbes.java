@@ -1,4 +1,4 @@
-package dev.cube.worker;
+package dev.cube.worker.supervisor;
 
 import dev.cube.worker.runtime.ContainerHealthCheck;
 import dev.cube.worker.runtime.ContainerInfo;
@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +31,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * in the background, never more than one per container at a time; {@link #failures()} hands the
  * failed ones back to the loop, which decides what to do with them.
  *
- * <p>{@link #probeDue} and {@link #failures()} are called by one thread (the loop); the probes
- * complete on the HTTP client's threads.
+ * <p>{@link #probeDue} and {@link #failures()} are called by one thread (the worker's loop), {@link #forget}
+ * by any; the probes complete on the HTTP client's threads.
  */
 final class HealthProbes implements AutoCloseable {
 
@@ -45,14 +44,14 @@ final class HealthProbes implements AutoCloseable {
     /** As it goes in a URL (an IPv6 address in brackets). */
     private final String host;
     private final HttpClient http;
-    /** Container id → when its next probe is due (System.nanoTime()). Loop thread only. */
-    private final Map<String, Long> due = new HashMap<>();
+    /** Container id → when its next probe is due (System.nanoTime()). */
+    private final Map<String, Long> due = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Queue<Failure> failures = new ConcurrentLinkedQueue<>();
 
     /** Probes on 127.0.0.1. */
     HealthProbes(Duration timeout) {
-        this(timeout, WorkerSettings.DEFAULT_PROBE_HOST);
+        this(timeout, "127.0.0.1");
     }
 
     /** Probes on {@code host}: a host name, an IPv4 address, or an IPv6 address with or without brackets. */

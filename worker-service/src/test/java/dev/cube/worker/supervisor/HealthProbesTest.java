@@ -1,4 +1,4 @@
-package dev.cube.worker;
+package dev.cube.worker.supervisor;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.cube.events.TaskEvent.PublishedPort;

@@ -1,0 +1,329 @@
+package dev.cube.worker.supervisor;
+
+import dev.cube.events.CubeEvent;
+import dev.cube.events.TaskEvent;
+import dev.cube.events.desired.DesiredAttempt;
+import dev.cube.worker.runtime.ContainerInfo;
+import dev.cube.worker.runtime.ContainerRuntime;
+import dev.cube.worker.runtime.ContainerRuntimeException;
+import dev.cube.worker.runtime.ContainerStatus;
+import dev.cube.worker.runtime.EngineUnavailableException;
+import dev.cube.worker.runtime.ImageUnavailableException;
+import dev.cube.worker.supervisor.Reconciler.Action;
+import dev.cube.worker.supervisor.Reconciler.Done;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * Converges one worker's containers on its desired set, and reports what becomes of them: the part of
+ * a worker that knows nothing of Kafka. {@link #converge} lists the worker's containers, asks the
+ * {@link Reconciler} what to do and does it: engine calls run on a small pool (several attempts at once,
+ * one action per attempt at a time), and each report is appended through the {@link Reporter} with an id
+ * derived from what it says ({@code <task>/<attempt>/running}, {@code .../completed}, {@code .../failed},
+ * {@code .../stopped}), so that saying it again is a harmless duplicate. What the worker did is
+ * remembered only to avoid saying it twice; after a restart the worker finds the same facts on the
+ * engine and in its desired set, and converges the same way.
+ *
+ * <p>{@link #converge} is called by one thread (the worker's loop); the actions complete on the pool.
+ */
+public final class Supervisor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+    private static final Duration REPORT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Appends an event to {@code cube.task-events}; the future completes when the log acknowledged it. */
+    public interface Reporter {
+        CompletableFuture<?> report(CubeEvent event);
+    }
+
+    /**
+     * @param parallelism how many attempts may have an engine call under way at once
+     */
+    public record Settings(Duration stopGrace, int parallelism, Duration healthCheckTimeout, String probeHost) {
+    }
+
+    private final String workerId;
+    private final String source;
+    private final ContainerRuntime runtime;
+    private final Reporter reporter;
+    private final Settings settings;
+    private final Clock clock;
+    private final ExecutorService pool;
+    private final HealthProbes health;
+    private final Map<String, Set<Done>> done = new ConcurrentHashMap<>();
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> healthFailures = new ConcurrentHashMap<>();
+    private volatile int containers;
+    private volatile boolean engineDown;
+
+    public Supervisor(String workerId, ContainerRuntime runtime, Reporter reporter, Settings settings, Clock clock) {
+        this.workerId = workerId;
+        this.source = "/cube/worker/" + workerId;
+        this.runtime = runtime;
+        this.reporter = reporter;
+        this.settings = settings;
+        this.clock = clock;
+        this.pool = Executors.newFixedThreadPool(Math.max(1, settings.parallelism()),
+                r -> Thread.ofPlatform().daemon().name("cube-worker-" + workerId + "-engine").unstarted(r));
+        this.health = new HealthProbes(settings.healthCheckTimeout(), settings.probeHost());
+    }
+
+    /** How many containers of this worker the engine showed at the last pass that still run or may run. */
+    public int containerCount() {
+        return containers;
+    }
+
+    /** Whether the engine answered at the last pass. */
+    public boolean engineAnswers() {
+        return !engineDown;
+    }
+
+    /**
+     * One pass: what the engine shows against {@code desired}, and what follows. Returns at once; the
+     * engine calls it starts go on in the background.
+     */
+    public void converge(Map<String, DesiredAttempt> desired) {
+        List<ContainerInfo> listed;
+        try {
+            listed = runtime.listOwnedBy(workerId);
+        } catch (EngineUnavailableException e) {
+            if (!engineDown) {
+                LOG.warn("Worker {}: {}; its containers are left as they are until it answers", workerId, e.getMessage());
+            }
+            engineDown = true;
+            return;
+        }
+        if (engineDown) {
+            LOG.info("Worker {}: the Docker engine answers again", workerId);
+            engineDown = false;
+        }
+        containers = (int) listed.stream().filter(c -> !c.status().hasFinished()).count();
+        forget(desired, listed);
+        failUnhealthy(desired, listed);
+        for (Action action : Reconciler.plan(desired, listed, memory())) {
+            if (busy.add(action.key())) {
+                pool.execute(() -> {
+                    try {
+                        carryOut(action);
+                    } catch (EngineUnavailableException e) {
+                        LOG.warn("Worker {}: {}; {} waits", workerId, e.getMessage(), action.key());
+                    } catch (RuntimeException e) {
+                        LOG.warn("Worker {}: {} for {} failed: {}", workerId, action.getClass().getSimpleName(), action.key(), e.toString());
+                    } finally {
+                        busy.remove(action.key());
+                    }
+                });
+            }
+        }
+    }
+
+    private Reconciler.Memory memory() {
+        return new Reconciler.Memory() {
+            @Override
+            public boolean did(String key, Done what) {
+                Set<Done> of = done.get(key);
+                return of != null && of.contains(what);
+            }
+
+            @Override
+            public boolean busy(String key) {
+                return busy.contains(key);
+            }
+        };
+    }
+
+    /** Forgets what was done for attempts that are neither desired nor on the engine any more: memory stays bounded. */
+    private void forget(Map<String, DesiredAttempt> desired, List<ContainerInfo> listed) {
+        Set<String> keep = new HashSet<>(desired.keySet());
+        listed.stream().filter(c -> c.taskId() != null).forEach(c -> keep.add(DesiredAttempt.key(c.taskId(), c.attempt())));
+        done.keySet().removeIf(key -> !keep.contains(key) && !busy.contains(key));
+        Set<String> ids = listed.stream().map(ContainerInfo::id).collect(Collectors.toSet());
+        healthFailures.keySet().retainAll(ids);
+    }
+
+    /** Starts the HTTP health probes that are due, and acts on the ones that failed. */
+    private void failUnhealthy(Map<String, DesiredAttempt> desired, List<ContainerInfo> listed) {
+        List<ContainerInfo> running = new ArrayList<>();
+        for (ContainerInfo c : listed) {
+            if (c.status() == ContainerStatus.RUNNING && c.taskId() != null) {
+                DesiredAttempt wanted = desired.get(DesiredAttempt.key(c.taskId(), c.attempt()));
+                if (wanted != null && wanted.goal() == DesiredAttempt.Goal.RUN) {
+                    running.add(c);
+                }
+            }
+        }
+        for (HealthProbes.Failure failure : health.failures()) {
+            String key = DesiredAttempt.key(failure.taskId(), failure.attempt());
+            DesiredAttempt wanted = desired.get(key);
+            ContainerInfo container = running.stream().filter(c -> c.id().equals(failure.containerId())).findFirst().orElse(null);
+            if (wanted == null || container == null || !busy.add(key)) {
+                continue;
+            }
+            pool.execute(() -> {
+                try {
+                    carryOut(new Reconciler.FailUnhealthy(wanted, container, failure.reason()));
+                } catch (RuntimeException e) {
+                    LOG.warn("Worker {}: failing {} as unhealthy failed: {}", workerId, key, e.toString());
+                } finally {
+                    busy.remove(key);
+                }
+            });
+        }
+        health.probeDue(running, System.nanoTime());
+    }
+
+    private void carryOut(Action action) {
+        switch (action) {
+            case Reconciler.Start start -> start(start.desired());
+            case Reconciler.ReportRunning report -> report(report.key(), Done.REPORTED_RUNNING, "running", running(report.container()));
+            case Reconciler.ReportExit report -> {
+                String healthFailure = healthFailures.get(report.container().id());
+                TaskEvent outcome = healthFailure != null
+                        ? new TaskEvent.Failed(report.container().attempt(), report.container().exitCode(), healthFailure, false)
+                        : outcome(report.container());
+                report(report.key(), Done.REPORTED_EXIT, outcome instanceof TaskEvent.Completed ? "completed" : "failed", outcome);
+                LOG.info("Task {} attempt {} {}", report.desired().taskId(), report.desired().attempt(),
+                        outcome instanceof TaskEvent.Failed f ? "failed: " + f.reason() : "completed");
+            }
+            case Reconciler.FailUnhealthy unhealthy -> failUnhealthy(unhealthy);
+            case Reconciler.Stop stop -> {
+                runtime.stop(stop.container().id(), settings.stopGrace());
+                LOG.info("Stopped task {} attempt {} (container {}): {}", stop.desired().taskId(), stop.desired().attempt(),
+                        shortId(stop.container().id()), reason(stop.desired()));
+                reportStopped(stop.desired());
+            }
+            case Reconciler.ReportStopped stopped -> reportStopped(stopped.desired());
+            case Reconciler.ReportVanished vanished -> {
+                LOG.warn("Task {} attempt {} started but its container is gone: reporting it failed", vanished.desired().taskId(),
+                        vanished.desired().attempt());
+                report(vanished.key(), Done.REPORTED_VANISHED, "failed", new TaskEvent.Failed(vanished.desired().attempt(), null,
+                        "its container is gone from the engine", false));
+            }
+            case Reconciler.Remove remove -> {
+                LOG.info("Removing container {} of {}: its attempt is not in the desired set", shortId(remove.container().id()), remove.key());
+                runtime.stopAndRemove(remove.container().id(), remove.container().status().hasFinished() ? Duration.ZERO : settings.stopGrace());
+                health.forget(remove.container().id());
+            }
+        }
+    }
+
+    private void start(DesiredAttempt desired) {
+        ContainerInfo container;
+        try {
+            container = runtime.start(workerId, desired.taskId(), desired.attempt(), desired.spec());
+        } catch (EngineUnavailableException e) {
+            throw e;
+        } catch (ContainerRuntimeException e) {
+            String reason = e instanceof ImageUnavailableException ? e.getMessage() : "cannot start the container: " + e.getMessage();
+            LOG.info("Task {} attempt {} failed to start: {}", desired.taskId(), desired.attempt(), reason);
+            report(desired.key(), Done.FAILED_TO_START, "failed", new TaskEvent.Failed(desired.attempt(), null, reason, false));
+            return;
+        }
+        LOG.info("Task {} attempt {} runs in container {}{}", desired.taskId(), desired.attempt(), shortId(container.id()), describe(container));
+        if (container.status() == ContainerStatus.RUNNING && !desired.started()) {
+            report(desired.key(), Done.REPORTED_RUNNING, "running", running(container));
+        }
+    }
+
+    private void failUnhealthy(Reconciler.FailUnhealthy unhealthy) {
+        ContainerInfo container = unhealthy.container();
+        if (unhealthy.reason().startsWith("Docker") && runtime.inspect(container.id()).filter(ContainerInfo::unhealthy).isEmpty()) {
+            return;
+        }
+        LOG.info("Task {} attempt {} is unhealthy ({}): stopping container {}", container.taskId(), container.attempt(), unhealthy.reason(),
+                shortId(container.id()));
+        healthFailures.put(container.id(), unhealthy.reason());
+        health.forget(container.id());
+        ContainerInfo stopped = runtime.stop(container.id(), settings.stopGrace()).orElse(container);
+        report(unhealthy.key(), Done.REPORTED_EXIT, "failed", new TaskEvent.Failed(container.attempt(), stopped.exitCode(), unhealthy.reason(), false));
+    }
+
+    private void reportStopped(DesiredAttempt desired) {
+        report(desired.key(), Done.REPORTED_STOPPED, "stopped", new TaskEvent.Stopped(desired.attempt(), reason(desired)));
+    }
+
+    /** Appends the report and waits for the log's acknowledgement; only then is it remembered as done. */
+    private void report(String key, Done what, String kind, TaskEvent data) {
+        String taskId = key.substring(0, key.lastIndexOf('/'));
+        int attempt = Integer.parseInt(key.substring(key.lastIndexOf('/') + 1));
+        CubeEvent event = CubeEvent.withDerivedId(taskId + "/" + attempt + "/" + kind, source, taskId, clock.instant(), data);
+        try {
+            reporter.report(event).get(REPORT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            done.computeIfAbsent(key, k -> EnumSet.noneOf(Done.class)).add(what);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Worker {} could not append {}: {}; it will say it again", workerId, event.id(), e.toString());
+        }
+    }
+
+    /** How an exited container ended, as a report of its attempt. */
+    public static TaskEvent outcome(ContainerInfo container) {
+        Integer code = container.exitCode();
+        if (container.oomKilled()) {
+            return new TaskEvent.Failed(container.attempt(), code,
+                    "OOM-killed: the container exceeded its memory limit" + (code == null ? "" : " (exit code " + code + ")"), true);
+        }
+        if (container.status() == ContainerStatus.DEAD || code == null) {
+            return new TaskEvent.Failed(container.attempt(), code, "the container died and its exit code is unknown", false);
+        }
+        if (code == 0) {
+            return new TaskEvent.Completed(container.attempt(), 0);
+        }
+        return new TaskEvent.Failed(container.attempt(), code, "exited with code " + code, false);
+    }
+
+    private TaskEvent.Running running(ContainerInfo container) {
+        return new TaskEvent.Running(workerId, container.attempt(), container.id(), container.ports());
+    }
+
+    private static String reason(DesiredAttempt desired) {
+        return desired.reason() == null || desired.reason().isBlank() ? "stop requested" : desired.reason();
+    }
+
+    private static String shortId(String containerId) {
+        return containerId == null || containerId.length() <= 12 ? containerId : containerId.substring(0, 12);
+    }
+
+    private static String describe(ContainerInfo container) {
+        return container.ports().isEmpty() ? "" : container.ports().stream()
+                .map(p -> " " + p.containerPort() + "->" + p.hostIp() + ":" + p.hostPort())
+                .collect(Collectors.joining(",", " publishing", ""));
+    }
+
+    /** Lets the actions under way finish (at most {@code wait}); containers keep running. */
+    public void close(Duration wait) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+        }
+        health.close();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+}
