@@ -1,11 +1,12 @@
 package dev.cube.bench;
 
-import dev.cube.events.AssignmentEvent;
 import dev.cube.events.CubeEvent;
-import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;
 import dev.cube.events.topics.Topics;
-import dev.cube.events.wire.CloudEventCodec;
+import dev.cube.worker.Worker;
+import dev.cube.worker.runtime.InMemoryContainerRuntime;
+import dev.cube.worker.supervisor.DesiredSet;
+import dev.cube.worker.supervisor.Supervisor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,41 +17,51 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * TEST ONLY: HOLLOW WORKERS, NO CONTAINERS. In the spirit of Kubernetes' kubemark hollow nodes,
- * one process that speaks for many worker ids on the log exactly as real workers do, but runs
- * nothing: it heartbeats for every id on {@code cube.workers} (a {@link WorkerEvent.Heartbeat}
- * with a capacity), reads all partitions of {@code cube.assignments}, and answers each start
- * order meant for one of its ids with {@link TaskEvent.Running} then {@link TaskEvent.Completed}
- * (exit code 0), and each stop order with {@link TaskEvent.Stopped}, with the ids a real worker
- * derives ({@code <task>/<attempt>/running}, ...) and source {@code /cube/hollow/<worker>}.
+ * TEST ONLY: HOLLOW WORKERS, NO CONTAINERS. In the spirit of Kubernetes' kubemark hollow nodes, one
+ * process that speaks for many worker ids on the log exactly as real workers do, with the workers' own
+ * code: each id has a real {@link Supervisor}, converging on its desired set (read by one consumer over
+ * every partition of {@code cube.desired-attempts}, one {@link DesiredSet} per partition, as a worker reads
+ * its own) over an {@link InMemoryContainerRuntime} whose containers exit with code 0 at once. So each
+ * placed attempt is reported running, then completed, with the ids a real worker derives; each id
+ * heartbeats on {@code cube.workers} with a large capacity.
  *
  * <p>It lives in the bench module only; nothing in Cube starts it, and it is never the default.
  */
 final class HollowFleet implements AutoCloseable {
 
     static final WorkerEvent.Capacity CAPACITY = new WorkerEvent.Capacity(1024, 1024L * 1024 * 1024, 1024L * 1024 * 1024);
+    private static final Duration RESYNC = Duration.ofMillis(500);
 
     private final List<String> workerIds;
     private final Set<String> ids;
     private final KafkaProducer<String, CubeEvent> producer;
-    private final KafkaConsumer<String, byte[]> orders;
+    private final KafkaConsumer<String, byte[]> desired;
+    private final Map<Integer, DesiredSet> sets = new HashMap<>();
+    private final Map<String, Supervisor> supervisors = new LinkedHashMap<>();
+    private final InMemoryContainerRuntime runtime = new InMemoryContainerRuntime(Clock.systemUTC(), spec -> Optional.of(Duration.ZERO));
+    private final ExecutorService engineCalls = Executors.newFixedThreadPool(4, r -> Thread.ofPlatform().daemon().name("cube-hollow-engine").unstarted(r));
     private final ScheduledExecutorService heartbeats;
     private final Thread loop;
     private final Instant startedAt = Instant.now();
-    private final AtomicLong starts = new AtomicLong();
-    private final AtomicLong stops = new AtomicLong();
+    private final AtomicLong reports = new AtomicLong();
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -58,22 +69,25 @@ final class HollowFleet implements AutoCloseable {
         this.workerIds = List.copyOf(workerIds);
         this.ids = new HashSet<>(workerIds);
         this.producer = Producers.workerLike(bootstrap, "cube-hollow-fleet");
-        this.orders = new KafkaConsumer<>(Map.of(
+        Supervisor.Settings settings = new Supervisor.Settings(Duration.ZERO, 1, Duration.ofSeconds(1), "127.0.0.1");
+        for (String id : workerIds) {
+            supervisors.put(id, new Supervisor(id, runtime, this::append, settings, Clock.systemUTC(), engineCalls));
+        }
+        this.desired = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "cube-hollow-fleet",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = orders.partitionsFor(Topics.ASSIGNMENTS.name()).stream()
+        List<TopicPartition> partitions = desired.partitionsFor(Topics.DESIRED_ATTEMPTS.name()).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        orders.assign(partitions);
-        orders.seekToBeginning(partitions);
+        partitions.forEach(p -> sets.put(p.partition(), new DesiredSet(ids::contains)));
+        desired.assign(partitions);
+        desired.seekToBeginning(partitions);
         heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("cube-hollow-heartbeats").unstarted(r));
         heartbeats.scheduleAtFixedRate(this::heartbeat, 0, heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
-        loop = Thread.ofPlatform().daemon().name("cube-hollow-orders").start(this::run);
+        loop = Thread.ofPlatform().daemon().name("cube-hollow-desired").start(this::run);
     }
 
     /** Starts {@code count} hollow workers named {@code <prefix>0000...}. */
@@ -89,18 +103,28 @@ final class HollowFleet implements AutoCloseable {
         return workerIds;
     }
 
-    long startsAnswered() {
-        return starts.get();
-    }
-
-    long stopsAnswered() {
-        return stops.get();
+    /** How many reports (running, completed, ...) the fleet appended. */
+    long reports() {
+        return reports.get();
     }
 
     void check() {
         if (failure != null) {
             throw new IllegalStateException("the hollow fleet failed", failure);
         }
+    }
+
+    private CompletableFuture<?> append(CubeEvent event) {
+        CompletableFuture<Object> acked = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(Topics.TASK_EVENTS.name(), event.subject(), event), (metadata, error) -> {
+            if (error == null) {
+                reports.incrementAndGet();
+                acked.complete(metadata);
+            } else {
+                acked.completeExceptionally(error);
+            }
+        });
+        return acked;
     }
 
     private void heartbeat() {
@@ -119,22 +143,27 @@ final class HollowFleet implements AutoCloseable {
 
     private void run() {
         try {
+            long nextResync = System.nanoTime() + RESYNC.toNanos();
+            Set<String> changed = new HashSet<>();
+            Set<String> pending = new HashSet<>();
             while (running) {
-                boolean any = false;
-                for (ConsumerRecord<String, byte[]> r : orders.poll(Duration.ofMillis(100))) {
-                    if (r.key() == null || !ids.contains(r.key())) {
-                        continue;
-                    }
-                    CubeEvent event = CloudEventCodec.decode(r.value());
-                    if (!(event.data() instanceof AssignmentEvent order) || !ids.contains(order.workerId())) {
-                        continue;
-                    }
-                    answer(order);
-                    any = true;
+                for (ConsumerRecord<String, byte[]> record : desired.poll(Duration.ofMillis(50))) {
+                    Worker.takeInto(sets.get(record.partition()), record).ifPresent(change -> changed.add(change.workerId()));
                 }
-                if (any) {
-                    producer.flush();
+                // A worker whose set changed converges at once; then once more a little later, when its containers have exited.
+                for (String id : changed) {
+                    converge(id);
                 }
+                boolean resync = System.nanoTime() - nextResync >= 0;
+                if (resync) {
+                    for (String id : pending) {
+                        converge(id);
+                    }
+                    pending.clear();
+                    nextResync = System.nanoTime() + RESYNC.toNanos();
+                }
+                pending.addAll(changed);
+                changed.clear();
             }
         } catch (WakeupException e) {
             // closing
@@ -143,29 +172,9 @@ final class HollowFleet implements AutoCloseable {
         }
     }
 
-    private void answer(AssignmentEvent order) {
-        String task = order.taskId();
-        int attempt = order.attempt();
-        String source = source(order.workerId());
-        Instant now = Instant.now();
-        switch (order) {
-            case AssignmentEvent.Start start -> {
-                send(CubeEvent.withDerivedId(task + "/" + attempt + "/running", source, task, now,
-                        new TaskEvent.Running(start.workerId(), attempt, "hollow-" + task + "-" + attempt, List.of())));
-                send(CubeEvent.withDerivedId(task + "/" + attempt + "/completed", source, task, now,
-                        new TaskEvent.Completed(attempt, 0)));
-                starts.incrementAndGet();
-            }
-            case AssignmentEvent.Stop stop -> {
-                send(CubeEvent.withDerivedId(task + "/" + attempt + "/stopped", source, task, now,
-                        new TaskEvent.Stopped(attempt, stop.reason() == null ? "stop requested" : stop.reason())));
-                stops.incrementAndGet();
-            }
-        }
-    }
-
-    private void send(CubeEvent event) {
-        producer.send(new ProducerRecord<>(Topics.TASK_EVENTS.name(), event.subject(), event));
+    private void converge(String workerId) {
+        int partition = Worker.desiredPartition(workerId, sets.size());
+        supervisors.get(workerId).converge(sets.get(partition).attemptsOf(workerId));
     }
 
     private static String source(String workerId) {
@@ -176,13 +185,15 @@ final class HollowFleet implements AutoCloseable {
     public void close() {
         running = false;
         heartbeats.shutdownNow();
-        orders.wakeup();
+        desired.wakeup();
         try {
             loop.join(5000);
             heartbeats.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        supervisors.values().forEach(Supervisor::close);
+        engineCalls.shutdownNow();
         // Say Left for every id, as a real worker does on a clean shutdown.
         try {
             Instant now = Instant.now();
@@ -195,6 +206,6 @@ final class HollowFleet implements AutoCloseable {
             // the broker may be going away
         }
         producer.close(Duration.ofSeconds(5));
-        orders.close(Duration.ofSeconds(2));
+        desired.close(Duration.ofSeconds(2));
     }
 }

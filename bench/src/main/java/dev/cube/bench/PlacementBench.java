@@ -151,7 +151,7 @@ final class PlacementBench {
                     d.put("unplacedDecisions", otherDecisions.get());
                     d.put("completedOnLog", count(completed, lock));
                     d.put("allCompletedSeconds", Stats.round(Math.max(0, lastCompleted.get() - firstSubmitted.get()) / 1000.0));
-                    d.put("hollowStartsAnswered", fleet.startsAnswered());
+                    d.put("hollowReports", fleet.reports());
 
                     stack.stopManager(manager);
                     Relay relay = relay(stack.bootstrap(), prefix, tasks, options.timeout());
@@ -213,7 +213,7 @@ final class PlacementBench {
         String orders = "bench.relay-orders";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(decisions, Topics.TASK_EVENTS.partitions(), (short) 1),
-                    new NewTopic(orders, Topics.ASSIGNMENTS.partitions(), (short) 1))).all().get(30, TimeUnit.SECONDS);
+                    new NewTopic(orders, Topics.DESIRED_ATTEMPTS.partitions(), (short) 1))).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the relay's topics", e);
         }

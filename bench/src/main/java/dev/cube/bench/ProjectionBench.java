@@ -22,7 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import dev.cube.manager.read.ProjectionUnavailableException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -252,10 +252,10 @@ final class ProjectionBench {
         while (!pending.isEmpty()) {
             try {
                 pending.removeIf(id -> {
-                    TaskState s = projection.tasks().get(id);
+                    TaskState s = projection.task(id).orElse(null);
                     return s != null && s.state() == TaskStatus.Completed;
                 });
-            } catch (InvalidStateStoreException e) {
+            } catch (ProjectionUnavailableException e) {
                 // rebalancing or restoring: try again
             }
             if (pending.isEmpty()) {

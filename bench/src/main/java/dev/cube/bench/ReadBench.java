@@ -8,7 +8,7 @@ import dev.cube.manager.projection.ProjectionRunner;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import dev.cube.manager.read.ProjectionUnavailableException;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,7 +75,7 @@ final class ReadBench {
             Duration limit = Duration.ofSeconds(options.readSeconds());
             IntPredicate getTask = i -> get(http, base.resolve("/api/v1/tasks/" + prefix + i)) == 200;
             IntPredicate trivial = i -> get(http, base.resolve("/api/v1/workers/no-such-worker-" + (i % 16))) == 404;
-            IntPredicate store = i -> projection.tasks().get(prefix + i) != null;
+            IntPredicate store = i -> projection.task(prefix + i).isPresent();
             load(getTask, tasks, Math.min(reads, 500), concurrency, limit); // warm-up
             load(trivial, tasks, Math.min(reads, 500), concurrency, limit);
             Load api = load(getTask, tasks, reads, concurrency, limit);
@@ -103,8 +103,8 @@ final class ReadBench {
 
     private static boolean visible(ProjectionRunner projection, String id) {
         try {
-            return projection.tasks().get(id) != null;
-        } catch (InvalidStateStoreException e) {
+            return projection.task(id).isPresent();
+        } catch (ProjectionUnavailableException e) {
             return false;
         }
     }

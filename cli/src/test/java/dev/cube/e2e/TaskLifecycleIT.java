@@ -1,10 +1,11 @@
 package dev.cube.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cube.events.AssignmentEvent;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.spec.TaskSpec;
 import dev.cube.events.topics.Topics;
+import dev.cube.infra.TopicContents;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -87,23 +88,22 @@ class TaskLifecycleIT {
     }
 
     @Test
-    void theSameOrderDeliveredTwiceMakesOneContainer() throws Exception {
+    void aDesiredAttemptAndItsPlacementDeliveredAgainMakeOneContainer() throws Exception {
         String id = cluster.submit("{\"image\":\"cube/busybox:local\",\"command\":[\"sleep\",\"300\"]}");
         JsonNode running = cluster.awaitState(id, "Running");
         JsonNode scheduled = cluster.events(id).stream()
                 .filter(event -> event.get("type").asText().equals("dev.cube.task.scheduled")).findFirst().orElseThrow();
+        List<ConsumerRecord<String, byte[]>> desired = TopicContents.read(cluster.cube.bootstrapServers(), Topics.DESIRED_ATTEMPTS.name())
+                .stream().filter(record -> (id + "/1").equals(record.key())).toList();
+        assertThat(desired).isNotEmpty();
 
-        try (KafkaProducer<String, CubeEvent> producer = new KafkaProducer<>(
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.cube.bootstrapServers()),
-                Topics.ASSIGNMENTS.keySerde().serializer(), Topics.ASSIGNMENTS.valueSerde().serializer())) {
-            TaskSpec spec = new TaskSpec(null, "cube/busybox:local", List.of("sleep", "300"), null, null, null, null, null, null, null, null);
-            producer.send(new ProducerRecord<>(Topics.ASSIGNMENTS.name(), cluster.workerId,
-                    CubeEvent.of("/tests", id, Instant.now(), new AssignmentEvent.Start(cluster.workerId, id, 1, spec)))).get();
-        }
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.cube.bootstrapServers()),
-                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.TASK_EVENTS.name(), id, scheduled.toString())).get();
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (ConsumerRecord<String, byte[]> record : desired) {
+                producer.send(new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value(), record.headers())).get();
+            }
+            producer.send(new ProducerRecord<>(Topics.TASK_EVENTS.name(), id, scheduled.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
         }
 
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->

@@ -23,7 +23,7 @@ class EmbeddedKafkaIT {
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Set<String> names = admin.listTopics().names().get();
-            assertThat(names).contains("cube.task-events", "cube.assignments", "cube.workers", "cube.task-state", "cube.dead-letters");
+            assertThat(names).contains("cube.task-events", "cube.desired-attempts", "cube.workers", "cube.worker-admin", "cube.task-state", "cube.dead-letters");
 
             TopicDescription events = admin.describeTopics(List.of(Topics.TASK_EVENTS.name())).allTopicNames().get().get(Topics.TASK_EVENTS.name());
             assertThat(events.partitions()).hasSize(Topics.TASK_EVENTS.partitions());

@@ -215,7 +215,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Takes one record of {@code cube.desired-attempts} into {@code set}: what every reader of the topic does. */
-    public static Optional<String> takeInto(DesiredSet set, ConsumerRecord<String, byte[]> record) {
+    public static Optional<DesiredSet.Change> takeInto(DesiredSet set, ConsumerRecord<String, byte[]> record) {
         Header header = record.headers().lastHeader(Revision.HEADER);
         Revision revision = header == null ? null : Revision.parse(header.value());
         DesiredAttempt value = null;

@@ -35,6 +35,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     private final Clock clock;
     private final Function<TaskSpec, Optional<Duration>> lifetime;
     private final Map<String, Entry> containers = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> byWorker = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong creates = new AtomicLong();
     private final Set<String> missingImages = ConcurrentHashMap.newKeySet();
@@ -75,7 +76,17 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
 
     /** Removes a container behind the worker's back, as someone running {@code docker rm -f} would. */
     public void vanish(String taskId, int attempt) {
-        find(taskId, attempt).ifPresent(c -> containers.remove(c.id()));
+        find(taskId, attempt).ifPresent(c -> remove(c.id()));
+    }
+
+    private void remove(String containerId) {
+        Entry removed = containers.remove(containerId);
+        if (removed != null) {
+            Set<String> of = byWorker.get(removed.workerId());
+            if (of != null) {
+                of.remove(containerId);
+            }
+        }
     }
 
     @Override
@@ -88,8 +99,9 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     public List<ContainerInfo> listOwnedBy(String workerId) {
         check();
         List<ContainerInfo> out = new ArrayList<>();
-        for (Entry entry : containers.values()) {
-            if (entry.workerId().equals(workerId)) {
+        for (String id : byWorker.getOrDefault(workerId, Set.of())) {
+            Entry entry = containers.get(id);
+            if (entry != null) {
                 out.add(info(entry));
             }
         }
@@ -110,6 +122,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
         String id = "mem-" + ids.incrementAndGet();
         Entry entry = new Entry(id, workerId, taskId, attempt, spec, clock.instant(), ContainerStatus.RUNNING, null, false);
         containers.put(id, entry);
+        byWorker.computeIfAbsent(workerId, w -> ConcurrentHashMap.newKeySet()).add(id);
         return info(entry);
     }
 
@@ -130,7 +143,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     @Override
     public void stopAndRemove(String containerId, Duration grace) {
         check();
-        containers.remove(containerId);
+        remove(containerId);
     }
 
     /** The ids of the tasks that have a container, in whatever state. */

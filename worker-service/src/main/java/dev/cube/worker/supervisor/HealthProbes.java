@@ -43,7 +43,7 @@ final class HealthProbes implements AutoCloseable {
     private final Duration timeout;
     /** As it goes in a URL (an IPv6 address in brackets). */
     private final String host;
-    private final HttpClient http;
+    private volatile HttpClient http;
     /** Container id → when its next probe is due (System.nanoTime()). */
     private final Map<String, Long> due = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -58,11 +58,25 @@ final class HealthProbes implements AutoCloseable {
     HealthProbes(Duration timeout, String host) {
         this.timeout = timeout;
         this.host = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+    }
+
+    /** The HTTP client, made on the first probe: a worker without health checks needs none (and its threads). */
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                client = http;
+                if (client == null) {
+                    client = HttpClient.newBuilder()
+                            .connectTimeout(timeout)
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .build();
+                    http = client;
+                }
+            }
+        }
+        return client;
     }
 
     /**
@@ -124,7 +138,7 @@ final class HealthProbes implements AutoCloseable {
         }
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
         inFlight.add(container.id());
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+        http().sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
             try {
                 if (error != null) {
                     fail(container, "health check failed: GET " + url + ": " + describe(error));
@@ -161,6 +175,9 @@ final class HealthProbes implements AutoCloseable {
 
     @Override
     public void close() {
-        http.shutdownNow();
+        HttpClient client = http;
+        if (client != null) {
+            client.shutdownNow();
+        }
     }
 }

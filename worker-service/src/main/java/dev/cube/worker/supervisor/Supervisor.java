@@ -66,6 +66,7 @@ public final class Supervisor implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final ExecutorService pool;
+    private final boolean ownsPool;
     private final HealthProbes health;
     private final Map<String, Set<Done>> done = new ConcurrentHashMap<>();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
@@ -74,14 +75,25 @@ public final class Supervisor implements AutoCloseable {
     private volatile boolean engineDown;
 
     public Supervisor(String workerId, ContainerRuntime runtime, Reporter reporter, Settings settings, Clock clock) {
+        this(workerId, runtime, reporter, settings, clock, Executors.newFixedThreadPool(Math.max(1, settings.parallelism()),
+                r -> Thread.ofPlatform().daemon().name("cube-worker-" + workerId + "-engine").unstarted(r)), true);
+    }
+
+    /** A supervisor whose engine calls run on {@code engineCalls}, shared with others (the bench's hollow workers); closing it leaves it open. */
+    public Supervisor(String workerId, ContainerRuntime runtime, Reporter reporter, Settings settings, Clock clock, ExecutorService engineCalls) {
+        this(workerId, runtime, reporter, settings, clock, engineCalls, false);
+    }
+
+    private Supervisor(String workerId, ContainerRuntime runtime, Reporter reporter, Settings settings, Clock clock,
+                       ExecutorService engineCalls, boolean ownsPool) {
+        this.ownsPool = ownsPool;
         this.workerId = workerId;
         this.source = "/cube/worker/" + workerId;
         this.runtime = runtime;
         this.reporter = reporter;
         this.settings = settings;
         this.clock = clock;
-        this.pool = Executors.newFixedThreadPool(Math.max(1, settings.parallelism()),
-                r -> Thread.ofPlatform().daemon().name("cube-worker-" + workerId + "-engine").unstarted(r));
+        this.pool = engineCalls;
         this.health = new HealthProbes(settings.healthCheckTimeout(), settings.probeHost());
     }
 
@@ -310,6 +322,10 @@ public final class Supervisor implements AutoCloseable {
 
     /** Lets the actions under way finish (at most {@code wait}); containers keep running. */
     public void close(Duration wait) {
+        if (!ownsPool) {
+            health.close();
+            return;
+        }
         pool.shutdown();
         try {
             if (!pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -22,7 +22,7 @@ class DesiredSetTest {
 
     @Test
     void takesTheAttemptsThatNameItsWorkerAndNoOthers() {
-        assertThat(set.apply("t1/1", run("w1", "t1", 1), new Revision(0, 10))).contains("t1/1");
+        assertThat(set.apply("t1/1", run("w1", "t1", 1), new Revision(0, 10))).map(DesiredSet.Change::key).contains("t1/1");
         assertThat(set.apply("t2/1", run("w2", "t2", 1), new Revision(0, 11))).isEmpty();
 
         assertThat(set.attempts()).containsOnlyKeys("t1/1");
@@ -32,7 +32,7 @@ class DesiredSetTest {
     void aTombstoneTakesTheAttemptOut() {
         set.apply("t1/1", run("w1", "t1", 1), new Revision(0, 10));
 
-        assertThat(set.apply("t1/1", null, new Revision(0, 20))).contains("t1/1");
+        assertThat(set.apply("t1/1", null, new Revision(0, 20))).map(DesiredSet.Change::key).contains("t1/1");
         assertThat(set.attempts()).isEmpty();
     }
 
@@ -44,7 +44,7 @@ class DesiredSetTest {
         // A rebuild under a new application id writes the same records at the same revisions.
         assertThat(set.apply("t1/1", run("w1", "t1", 1), new Revision(0, 10))).isEmpty();
         assertThat(set.attempts()).as("the finished attempt is not desired again").isEmpty();
-        assertThat(set.apply("t3/1", run("w1", "t3", 1), new Revision(0, 21))).as("what is new is taken").contains("t3/1");
+        assertThat(set.apply("t3/1", run("w1", "t3", 1), new Revision(0, 21))).as("what is new is taken").map(DesiredSet.Change::key).contains("t3/1");
     }
 
     @Test
@@ -61,7 +61,7 @@ class DesiredSetTest {
     void revisionsOfDifferentTaskEventPartitionsAreIndependent() {
         set.apply("t1/1", run("w1", "t1", 1), new Revision(0, 500));
 
-        assertThat(set.apply("t2/1", run("w1", "t2", 1), new Revision(1, 3))).contains("t2/1");
+        assertThat(set.apply("t2/1", run("w1", "t2", 1), new Revision(1, 3))).map(DesiredSet.Change::key).contains("t2/1");
     }
 
     @Test
@@ -69,6 +69,17 @@ class DesiredSetTest {
         set.apply("t1/1", run("w1", "t1", 1), null);
 
         assertThat(set.apply("t1/1", run("w1", "t1", 1), null)).isEmpty();
-        assertThat(set.apply("t1/1", new DesiredAttempt("w1", "t1", 1, DesiredAttempt.Goal.STOP, SPEC, true, "stop"), null)).contains("t1/1");
+        assertThat(set.apply("t1/1", new DesiredAttempt("w1", "t1", 1, DesiredAttempt.Goal.STOP, SPEC, true, "stop"), null)).map(DesiredSet.Change::key).contains("t1/1");
+    }
+
+    @Test
+    void aSetOfSeveralWorkersKeepsEachOnesAttemptsApartAndRoutesATombstoneToItsOwner() {
+        DesiredSet hollow = new DesiredSet(id -> id.startsWith("h"));
+        hollow.apply("t1/1", run("h1", "t1", 1), new Revision(0, 1));
+        hollow.apply("t2/1", run("h2", "t2", 1), new Revision(0, 2));
+
+        assertThat(hollow.apply("t2/1", null, new Revision(0, 3))).contains(new DesiredSet.Change("h2", "t2/1"));
+        assertThat(hollow.attemptsOf("h1")).containsOnlyKeys("t1/1");
+        assertThat(hollow.attemptsOf("h2")).isEmpty();
     }
 }
