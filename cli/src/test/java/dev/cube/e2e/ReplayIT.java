@@ -107,7 +107,7 @@ class ReplayIT {
         assertThat(healthy.err()).contains("events/s");
 
         ObjectNode truth = Json.MAPPER.valueToTree(LogReplay.replay(bootstrap, LogReplay.Window.everything(), s -> { }, (a, b, c, d) -> { })
-                .states().get(id));
+                .states().get(id).forReaders());
         ObjectNode forged = truth.deepCopy().put("state", "Running");
         forged.remove("exitCode");
         publishState(bootstrap, id, forged);

@@ -93,10 +93,10 @@ public final class ProjectionCheck {
             JsonNode left = live.get(id);
             TaskState right = rebuilt.get(id);
             if (left == null || right == null) {
-                out.add(new Difference(id, "task", left == null ? ABSENT : summary(left), right == null ? ABSENT : summary(Json.MAPPER.valueToTree(right))));
+                out.add(new Difference(id, "task", left == null ? ABSENT : summary(left), right == null ? ABSENT : summary(Json.MAPPER.valueToTree(right.forReaders()))));
                 continue;
             }
-            JsonNode rebuiltNode = Json.MAPPER.valueToTree(right);
+            JsonNode rebuiltNode = Json.MAPPER.valueToTree(right.forReaders());
             if (!(left instanceof ObjectNode)) {
                 out.add(new Difference(id, "task", left.toString(), summary(rebuiltNode)));
                 continue;

@@ -115,9 +115,7 @@ final class ReplayViews {
     }
 
     private static ObjectNode stateJson(TaskState state) {
-        ObjectNode node = Json.MAPPER.valueToTree(state);
-        node.remove("eventIds");
-        return node;
+        return Json.MAPPER.valueToTree(state.forReaders());
     }
 
     private static String stateAfter(TaskState s) {
