@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {"Submit a task to the manager and print its id.",
                 "Either give a spec file (-f task.json, or -f - for stdin) or describe the task with options:",
-                "  cube run --image cube/busybox:local --port 80:8080 -- httpd -f -p 80 -h /www"},
+                "  cube run --image cube/busybox:local -p 18080:8080 --wait -- httpd -f -p 8080 -h /www"},
         usageHelpAutoWidth = true)
 public final class RunCommand implements Callable<Integer> {
 
@@ -64,9 +64,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "MB", description = "Disk the task needs, in MB.")
     Long disk;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "CONTAINER[:HOST]",
-            description = "Publish a container port, on the given host port or one the engine picks. Repeatable.")
-    List<String> ports = new ArrayList<>();
+    @Option(names = {"-p", "--port"}, paramLabel = "[HOST:]CONTAINER[/PROTO]", converter = PortConverter.class,
+            description = {"Publish a container port, in Docker's order: 18080:8080 publishes container port 8080 on host port 18080;",
+                    "8080 alone lets the engine pick the host port. PROTO is tcp (default) or udp. Repeatable."})
+    List<TaskSpec.PortMapping> ports = new ArrayList<>();
 
     @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "An environment variable. Repeatable.")
     Map<String, String> env = new LinkedHashMap<>();
@@ -137,7 +138,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     TaskSpec toSpec() {
-        List<TaskSpec.PortMapping> mappings = ports.stream().map(this::parsePort).toList();
+        List<TaskSpec.PortMapping> mappings = List.copyOf(ports);
         RestartPolicy restartPolicy = restart == null && maxRestarts == null ? null : new RestartPolicy(restart, maxRestarts, null);
         TaskSpec.HealthCheck healthCheck = null;
         if (healthPath != null) {
@@ -177,22 +178,6 @@ public final class RunCommand implements Callable<Integer> {
         return file.equals("-") ? "the task spec on stdin" : "the task spec " + file;
     }
 
-    private TaskSpec.PortMapping parsePort(String value) {
-        String[] parts = value.split(":", -1);
-        if (parts.length > 2) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "invalid --port '" + value + "': expected CONTAINER or CONTAINER:HOST, e.g. 8080 or 8080:18080");
-        }
-        try {
-            Integer container = Integer.valueOf(parts[0].trim());
-            Integer host = parts.length == 2 ? Integer.valueOf(parts[1].trim()) : null;
-            return new TaskSpec.PortMapping(container, host, null);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "invalid --port '" + value + "': expected CONTAINER or CONTAINER:HOST, e.g. 8080 or 8080:18080");
-        }
-    }
-
     /** Polls the task until it settles; a task the manager does not list yet is polled again. */
     static String awaitSettled(ManagerClient client, String id, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
@@ -209,6 +194,46 @@ public final class RunCommand implements Callable<Integer> {
                 throw new CubeCliException("task " + id + " is still " + state + " after " + timeout.toSeconds() + " s");
             }
             ManagerClient.sleep(POLL_INTERVAL);
+        }
+    }
+
+    /** Reads {@code -p} as Docker does: {@code HOST:CONTAINER}, or {@code CONTAINER} alone, each with an optional {@code /tcp} or {@code /udp}. */
+    static final class PortConverter implements CommandLine.ITypeConverter<TaskSpec.PortMapping> {
+        private static final String EXPECTED = "expected [HOST:]CONTAINER[/tcp|/udp], e.g. 8080 or 18080:8080 (host 18080 to container 8080)";
+
+        @Override
+        public TaskSpec.PortMapping convert(String value) {
+            String ports = value.trim();
+            String protocol = null;
+            int slash = ports.indexOf('/');
+            if (slash >= 0) {
+                protocol = ports.substring(slash + 1).toLowerCase(Locale.ROOT);
+                ports = ports.substring(0, slash);
+                if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+                    throw new CommandLine.TypeConversionException("'" + value + "': the protocol must be tcp or udp; " + EXPECTED);
+                }
+            }
+            String[] parts = ports.split(":", -1);
+            if (parts.length > 2) {
+                throw new CommandLine.TypeConversionException("'" + value
+                        + "': Cube publishes on every interface of the worker, so no IP can be given; " + EXPECTED);
+            }
+            Integer host = parts.length == 2 ? port(value, parts[0], "host") : null;
+            int container = port(value, parts[parts.length - 1], "container");
+            return new TaskSpec.PortMapping(container, host, protocol);
+        }
+
+        private static int port(String value, String text, String which) {
+            int port;
+            try {
+                port = Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "': the " + which + " port '" + text + "' is not a number; " + EXPECTED);
+            }
+            if (port < 1 || port > 65535) {
+                throw new CommandLine.TypeConversionException("'" + value + "': the " + which + " port must be between 1 and 65535; " + EXPECTED);
+            }
+            return port;
         }
     }
 
