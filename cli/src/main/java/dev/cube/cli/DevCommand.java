@@ -39,7 +39,7 @@ public final class DevCommand implements Callable<Integer> {
             cluster = DevCluster.start(dataDir, kafkaPort, port, workerId, Map.of());
         } catch (EngineUnavailableException e) {
             System.err.println(e.getMessage());
-            return 2;
+            return Cube.EXIT_FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

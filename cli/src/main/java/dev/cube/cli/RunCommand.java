@@ -94,9 +94,10 @@ public final class RunCommand implements Callable<Integer> {
                     "Exits 1 if it ends Failed, Stopped or Lost."})
     boolean await;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "6m", converter = DurationConverter.class,
+            description = {"How long --wait waits, e.g. 90s or 10m (default: ${DEFAULT-VALUE}: long enough for a worker",
+                    "to pull an image, which it gives up after cube.docker.pull-timeout, 5m by default)."})
+    Duration timeout;
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
@@ -112,7 +113,7 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        String state = awaitSettled(client, id, Duration.ofSeconds(timeoutSeconds));
+        String state = awaitSettled(client, id, timeout);
         out.println(id + " " + state);
         out.flush();
         return state.equals("Running") || state.equals("Completed") ? 0 : Cube.EXIT_FAILED;
@@ -191,7 +192,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new CubeCliException("task " + id + " is still " + state + " after " + timeout.toSeconds() + " s");
+                throw new CubeCliException("task " + id + " is still " + state + " after " + DurationConverter.format(timeout));
             }
             ManagerClient.sleep(POLL_INTERVAL);
         }
