@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "ps",
         aliases = "status",
         mixinStandardHelpOptions = true,
-        description = "List tasks: ID, NAME, CREATED, STATE, CONTAINER, IMAGE, WORKER.",
+        description = "List tasks: ID, NAME, CREATED, STATE, CONTAINER, IMAGE, WORKER, PORTS (published, as docker ps shows them).",
         usageHelpAutoWidth = true)
 public final class PsCommand implements Callable<Integer> {
 
