@@ -63,13 +63,15 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--as-of", paramLabel = "INSTANT", converter = InstantConverter.class, description = "The states of tasks as of this log time.")
     Instant asOf;
 
-    @Option(names = "--task", paramLabel = "ID", description = "Only this task (its timeline, unless --as-of).")
+    @Option(names = "--task", paramLabel = "ID",
+            description = "Only this task (its timeline, unless --as-of). Its whole id: replay reads the log without the manager, so it takes no prefix.")
     String task;
 
     @Option(names = "--worker", paramLabel = "ID", description = "Only tasks (or events whose task is then) on this worker.")
     String worker;
 
-    @Option(names = "--state", paramLabel = "STATE", description = "Only tasks (or events whose task is then) in this state.")
+    @Option(names = "--state", paramLabel = "STATE",
+            description = "Only tasks (or events whose task is then) in this state: ${COMPLETION-CANDIDATES}.")
     TaskStatus state;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: table).")
