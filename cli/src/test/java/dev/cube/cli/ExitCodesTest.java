@@ -37,6 +37,7 @@ class ExitCodesTest {
         CubeRun badPort = manager.cube("run", "--image", "cube/busybox:local", "-p", "http");
         CubeRun noImage = manager.cube("run", "--", "echo", "hi");
         CubeRun missingId = manager.cube("stop");
+        CubeRun statusWithoutId = manager.cube("status", "--json");
         CubeRun unknownCommand = CubeRun.of("launch");
         CubeRun badInstant = CubeRun.of("replay", "--from", "yesterday");
         CubeRun badState = CubeRun.of("replay", "--state", "sleepy");
@@ -49,6 +50,8 @@ class ExitCodesTest {
         assertThat(noImage.exit()).isEqualTo(Cube.EXIT_USAGE);
         assertThat(noImage.err()).contains("missing --image");
         assertThat(missingId.exit()).isEqualTo(Cube.EXIT_USAGE);
+        assertThat(statusWithoutId.exit()).isEqualTo(Cube.EXIT_USAGE);
+        assertThat(statusWithoutId.err()).contains("Missing required parameter: 'ID'");
         assertThat(unknownCommand.exit()).isEqualTo(Cube.EXIT_USAGE);
         assertThat(badInstant.exit()).isEqualTo(Cube.EXIT_USAGE);
         assertThat(badInstant.err()).contains("'yesterday' is not an ISO-8601 instant");
