@@ -33,9 +33,12 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
         }
     }
 
-    /** {@code 90s}, {@code 5m}, {@code 1h30m}, {@code 500ms}: the shortest way to say {@code duration}. */
+    /** {@code duration} for people: {@code 1m30s}, {@code 6m}, {@code 1h1m}, {@code 1500ms}. */
     public static String format(Duration duration) {
-        if (duration.toMillisPart() != 0 || duration.isZero()) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        if (duration.toMillisPart() != 0) {
             return duration.toMillis() + "ms";
         }
         StringBuilder text = new StringBuilder();

@@ -91,7 +91,8 @@ public final class RunCommand implements Callable<Integer> {
     Integer healthPort;
 
     @Option(names = "--wait", description = {"Wait until the task is Running or finished, and print its id and state.",
-                    "Exits 1 if it ends Failed, Stopped or Lost."})
+                    "Each change of state is shown on stderr as it happens; stdout has only the last line.",
+                    "Exits 1 if it ends Failed, Stopped or Lost, or is still on its way after --timeout."})
     boolean await;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "6m", converter = DurationConverter.class,
@@ -113,7 +114,10 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        String state = awaitSettled(client, id, timeout);
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("submitted " + id + ", waiting up to " + DurationConverter.format(timeout) + " for it to run");
+        err.flush();
+        String state = awaitSettled(client, id, timeout, err);
         out.println(id + " " + state);
         out.flush();
         return state.equals("Running") || state.equals("Completed") ? 0 : Cube.EXIT_FAILED;
@@ -179,23 +183,59 @@ public final class RunCommand implements Callable<Integer> {
         return file.equals("-") ? "the task spec on stdin" : "the task spec " + file;
     }
 
-    /** Polls the task until it settles; a task the manager does not list yet is polled again. */
-    static String awaitSettled(ManagerClient client, String id, Duration timeout) {
+    /**
+     * Polls the task until it settles, telling {@code progress} each change as it is seen; a task
+     * the manager does not list yet is polled again.
+     */
+    static String awaitSettled(ManagerClient client, String id, Duration timeout, PrintWriter progress) {
         Instant deadline = Instant.now().plus(timeout);
         String state = "unknown";
+        String told = null;
         while (true) {
             Optional<JsonNode> task = client.task(id);
             if (task.isPresent()) {
                 state = task.get().path("state").asText("unknown");
+                String now = describe(task.get());
+                if (!now.equals(told)) {
+                    progress.println(now);
+                    progress.flush();
+                    told = now;
+                }
                 if (SETTLED.contains(state)) {
                     return state;
                 }
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new CubeCliException("task " + id + " is still " + state + " after " + DurationConverter.format(timeout));
+                throw new CubeCliException("task " + id + " is still " + state + " after " + DurationConverter.format(timeout)
+                        + (state.equals("Scheduled") ? " (its worker may still be pulling the image: give --timeout more)" : ""));
             }
             ManagerClient.sleep(POLL_INTERVAL);
         }
+    }
+
+    /** A task's state in one line: {@code Scheduled: attempt 1 on w1}, {@code Failed: exit 3, exited with code 3}. */
+    static String describe(JsonNode task) {
+        String state = task.path("state").asText("unknown");
+        List<String> parts = new ArrayList<>();
+        if (task.path("attempt").asInt() > 0 && !state.equals("Pending")) {
+            parts.add("attempt " + task.get("attempt").asInt() + (task.hasNonNull("workerId") ? " on " + task.get("workerId").asText() : ""));
+        }
+        if (state.equals("Running")) {
+            if (task.hasNonNull("containerId")) {
+                parts.add("container " + TaskTable.shortContainerId(task.get("containerId").asText()));
+            }
+            List<String> published = Ports.published(task);
+            if (!published.isEmpty()) {
+                parts.add("published " + String.join(", ", published));
+            }
+        }
+        if (task.hasNonNull("exitCode")) {
+            parts.add("exit " + task.get("exitCode").asText());
+        }
+        if (task.hasNonNull("reason")) {
+            parts.add(task.get("reason").asText());
+        }
+        return parts.isEmpty() ? state : state + ": " + String.join(", ", parts);
     }
 
     /** Reads {@code -p} as Docker does: {@code HOST:CONTAINER}, or {@code CONTAINER} alone, each with an optional {@code /tcp} or {@code /udp}. */

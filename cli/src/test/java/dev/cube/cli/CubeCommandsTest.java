@@ -58,6 +58,44 @@ class CubeCommandsTest {
     }
 
     @Test
+    void runWaitShouldShowEachChangeOfStateOnStderrAndOnlyTheResultOnStdout() {
+        manager.on("POST /api/v1/tasks", 202, "{\"id\":\"t-1\",\"state\":\"Pending\"}");
+        manager.on("GET /api/v1/tasks/t-1", 404, "{\"title\":\"Not found\",\"status\":404}")
+                .on("GET /api/v1/tasks/t-1", 200, "{\"id\":\"t-1\",\"state\":\"Pending\",\"attempt\":0,\"reason\":\"no live worker has room\"}")
+                .on("GET /api/v1/tasks/t-1", 200, "{\"id\":\"t-1\",\"state\":\"Pending\",\"attempt\":0,\"reason\":\"no live worker has room\"}")
+                .on("GET /api/v1/tasks/t-1", 200, "{\"id\":\"t-1\",\"state\":\"Scheduled\",\"attempt\":1,\"workerId\":\"w1\"}")
+                .on("GET /api/v1/tasks/t-1", 200, """
+                        {"id":"t-1","state":"Running","attempt":1,"workerId":"w1","containerId":"0123456789abcdef",
+                         "ports":[{"containerPort":8080,"protocol":"tcp"}],
+                         "publishedPorts":[{"containerPort":8080,"hostPort":49153,"hostIp":"0.0.0.0"}]}""");
+
+        CubeRun run = manager.cube("run", "--wait", "--image", "cube/busybox:local", "-p", "8080");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().lines()).containsExactly("t-1 Running");
+        assertThat(run.err().lines()).containsExactly(
+                "submitted t-1, waiting up to 6m for it to run",
+                "Pending: no live worker has room",
+                "Scheduled: attempt 1 on w1",
+                "Running: attempt 1 on w1, container 0123456789ab, published 0.0.0.0:49153->8080/tcp");
+    }
+
+    @Test
+    void runWaitShouldSayHowATaskEnded() {
+        manager.on("POST /api/v1/tasks", 202, "{\"id\":\"t-1\",\"state\":\"Pending\"}");
+        manager.on("GET /api/v1/tasks/t-1", 200,
+                "{\"id\":\"t-1\",\"state\":\"Failed\",\"attempt\":1,\"workerId\":\"w1\",\"exitCode\":3,\"reason\":\"exited with code 3\"}");
+
+        CubeRun run = manager.cube("run", "--wait", "--timeout", "90s", "--image", "cube/busybox:local");
+
+        assertThat(run.exit()).isEqualTo(Cube.EXIT_FAILED);
+        assertThat(run.out().lines()).containsExactly("t-1 Failed");
+        assertThat(run.err().lines()).containsExactly(
+                "submitted t-1, waiting up to 1m30s for it to run",
+                "Failed: attempt 1 on w1, exit 3, exited with code 3");
+    }
+
+    @Test
     void psShouldListTasksAsATable() {
         manager.on("GET /api/v1/tasks?limit=100&state=Running", 200, """
                 {"items":[{"id":"t-1","name":"web","image":"cube/busybox:local","state":"Running",
