@@ -1,5 +1,6 @@
 package dev.cube.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,6 +49,7 @@ public final class Cube implements Runnable {
     /** The configured command line, with Cube's mapping of failures to messages and exit codes. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Cube());
+        cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         cli.setExecutionExceptionHandler(Cube::handle);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;

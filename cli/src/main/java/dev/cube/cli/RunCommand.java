@@ -75,7 +75,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label. Repeatable.")
     Map<String, String> labels = new LinkedHashMap<>();
 
-    @Option(names = "--restart", paramLabel = "POLICY", converter = RestartModeConverter.class,
+    @Option(names = "--restart", paramLabel = "POLICY", converter = RestartModeConverter.class, completionCandidates = RestartModes.class,
             description = "never, on-failure or always (default: never).")
     RestartPolicy.Mode restart;
 
@@ -275,6 +275,14 @@ public final class RunCommand implements Callable<Integer> {
                 throw new CommandLine.TypeConversionException("'" + value + "': the " + which + " port must be between 1 and 65535; " + EXPECTED);
             }
             return port;
+        }
+    }
+
+    /** The restart modes as {@link RestartModeConverter} reads them, for shell completion. */
+    static final class RestartModes implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("never", "on-failure", "always").iterator();
         }
     }
 
