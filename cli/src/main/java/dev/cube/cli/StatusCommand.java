@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 /** {@code cube status <id>}: one task in detail, with the timeline of its events. */
 @Command(name = "status",
         mixinStandardHelpOptions = true,
-        description = {"Show one task: its spec, state, attempts, worker, requested and published ports,",
-                "and the timeline of its records on the log (GET /api/v1/tasks/{id}/history)."},
+        description = {"Show one task in detail: spec, state, attempts, worker, ports and timeline.",
+                "The ports are those the spec requested and those the engine published; the timeline is the",
+                "task's records on the log (GET /api/v1/tasks/{id}/history): log time, offset, type and outcome."},
         usageHelpAutoWidth = true)
 public final class StatusCommand implements Callable<Integer> {
 
