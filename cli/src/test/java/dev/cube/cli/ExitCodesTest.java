@@ -95,6 +95,16 @@ class ExitCodesTest {
     }
 
     @Test
+    void anAnswerThatIsNotJsonIs1() {
+        manager.on("GET /api/v1/tasks?limit=100", 200, "<html>a proxy's login page</html>");
+
+        CubeRun ps = manager.cube("ps");
+
+        assertThat(ps.exit()).isEqualTo(Cube.EXIT_FAILED);
+        assertThat(ps.err()).startsWith("cube: the manager answered something that is not JSON");
+    }
+
+    @Test
     void aWaitThatTimesOutIs1() {
         manager.on("POST /api/v1/tasks", 202, "{\"id\":\"t-1\",\"state\":\"Pending\"}");
         manager.on("GET /api/v1/tasks/t-1", 200, "{\"id\":\"t-1\",\"state\":\"Pending\"}");
