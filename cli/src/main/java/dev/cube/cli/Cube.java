@@ -1,5 +1,6 @@
 package dev.cube.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,14 +11,24 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         version = "cube 0.1.0",
         description = "Cube: an event-sourced container orchestrator on Kafka.",
-        subcommands = {DevCommand.class, RunCommand.class, PsCommand.class, StopCommand.class, WorkersCommand.class, DrainCommand.class, dev.cube.cli.replay.ReplayCommand.class},
-        usageHelpAutoWidth = true)
+        subcommands = {DevCommand.class, RunCommand.class, PsCommand.class, StatusCommand.class, StopCommand.class, WorkersCommand.class, DrainCommand.class, dev.cube.cli.replay.ReplayCommand.class},
+        usageHelpAutoWidth = true,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:failure: the manager could not be reached, refused the request (4xx, 5xx), or a wait timed out",
+                "2:usage error: an unknown option, a malformed value, options that do not go together"})
 public final class Cube implements Runnable {
 
-    /** Exit code of a command the manager refused (4xx, 5xx) or that did not reach its goal. */
-    public static final int EXIT_FAILED = 1;
-    /** Exit code when the manager cannot be reached. */
-    public static final int EXIT_UNREACHABLE = 2;
+    /** Exit code of a command that did what it was asked. */
+    public static final int EXIT_OK = CommandLine.ExitCode.OK;
+    /**
+     * Exit code of a command that failed: the manager could not be reached, refused the request
+     * (a 4xx or 5xx problem), or the goal was not reached in time.
+     */
+    public static final int EXIT_FAILED = CommandLine.ExitCode.SOFTWARE;
+    /** Exit code of a command line picocli could not parse, or whose options do not go together. Only usage errors. */
+    public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,6 +49,7 @@ public final class Cube implements Runnable {
     /** The configured command line, with Cube's mapping of failures to messages and exit codes. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Cube());
+        cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         cli.setExecutionExceptionHandler(Cube::handle);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
@@ -48,7 +60,7 @@ public final class Cube implements Runnable {
         if (e instanceof ManagerUnreachableException unreachable) {
             err.println(unreachable.getMessage());
             err.flush();
-            return EXIT_UNREACHABLE;
+            return EXIT_FAILED;
         }
         if (e instanceof ProblemException problem) {
             err.print(problem.problem().describe());
@@ -60,6 +72,9 @@ public final class Cube implements Runnable {
             err.flush();
             return EXIT_FAILED;
         }
-        throw new RuntimeException(e);
+        err.println("cube: unexpected error: " + e);
+        e.printStackTrace(err);
+        err.flush();
+        return EXIT_FAILED;
     }
 }

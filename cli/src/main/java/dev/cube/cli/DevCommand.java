@@ -39,7 +39,7 @@ public final class DevCommand implements Callable<Integer> {
             cluster = DevCluster.start(dataDir, kafkaPort, port, workerId, Map.of());
         } catch (EngineUnavailableException e) {
             System.err.println(e.getMessage());
-            return 2;
+            return Cube.EXIT_FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -53,7 +53,8 @@ public final class DevCommand implements Callable<Integer> {
                   Kafka:           %s
                   worker:          %s (local Docker engine)
                   data:            %s
-                Try: bin/cube run --image cube/busybox:local -- echo hello
+                Try: bin/cube run --image cube/busybox:local --wait -- echo hello
+     then bin/cube status <the id it printed, or its first characters>
                 Press Ctrl-C to stop.
                 """, cluster.managerUri(), cluster.bootstrapServers(), cluster.workerId(), dataDir.toAbsolutePath());
         stopped.await();

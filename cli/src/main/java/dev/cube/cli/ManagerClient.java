@@ -79,6 +79,20 @@ public final class ManagerClient {
         return Optional.of(readJson(response.body()));
     }
 
+    /** The task's history ({@code items} of {@code GET /api/v1/tasks/{id}/history}), or empty if the manager does not know it. */
+    public Optional<List<JsonNode>> history(String id) {
+        HttpResponse<String> response = sendRetryingUnavailable(request(TASKS + "/" + encode(id) + "/history").GET().build());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() >= 300) {
+            throw new ProblemException(Problem.parse(response.statusCode(), response.body()));
+        }
+        List<JsonNode> items = new ArrayList<>();
+        readJson(response.body()).path("items").forEach(items::add);
+        return Optional.of(items);
+    }
+
     /** One page of tasks: {@code {"items": [...], "nextOffset": n|null}}. {@code state} may be null. */
     public JsonNode tasks(String state, int limit, long offset) {
         StringBuilder path = new StringBuilder(TASKS).append("?limit=").append(limit);

@@ -2,7 +2,7 @@ package dev.cube.cli;
 
 import java.net.URI;
 
-/** No connection could be made to the manager: reported with exit code {@link Cube#EXIT_UNREACHABLE}. */
+/** No connection could be made to the manager: reported with exit code {@link Cube#EXIT_FAILED}. */
 public final class ManagerUnreachableException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

@@ -14,11 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code cube ps} (alias {@code status}): lists the manager's tasks. */
+/** {@code cube ps}: lists the manager's tasks ({@code cube status ID} shows one in detail). */
 @Command(name = "ps",
-        aliases = "status",
         mixinStandardHelpOptions = true,
-        description = "List tasks: ID, NAME, CREATED, STATE, CONTAINER, IMAGE, WORKER.",
+        description = "List tasks: ID, NAME, CREATED, STATE, CONTAINER, IMAGE, WORKER, PORTS (published, as docker ps shows them).",
         usageHelpAutoWidth = true)
 public final class PsCommand implements Callable<Integer> {
 

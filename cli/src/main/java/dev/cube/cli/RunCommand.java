@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {"Submit a task to the manager and print its id.",
                 "Either give a spec file (-f task.json, or -f - for stdin) or describe the task with options:",
-                "  cube run --image cube/busybox:local --port 80:8080 -- httpd -f -p 80 -h /www"},
+                "  cube run --image cube/busybox:local -p 18080:8080 --wait -- httpd -f -p 8080 -h /www"},
         usageHelpAutoWidth = true)
 public final class RunCommand implements Callable<Integer> {
 
@@ -64,9 +64,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "MB", description = "Disk the task needs, in MB.")
     Long disk;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "CONTAINER[:HOST]",
-            description = "Publish a container port, on the given host port or one the engine picks. Repeatable.")
-    List<String> ports = new ArrayList<>();
+    @Option(names = {"-p", "--port"}, paramLabel = "[HOST:]CONTAINER[/PROTO]", converter = PortConverter.class,
+            description = {"Publish a container port, in Docker's order: 18080:8080 publishes container port 8080 on host port 18080;",
+                    "8080 alone lets the engine pick the host port. PROTO is tcp (default) or udp. Repeatable."})
+    List<TaskSpec.PortMapping> ports = new ArrayList<>();
 
     @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "An environment variable. Repeatable.")
     Map<String, String> env = new LinkedHashMap<>();
@@ -74,7 +75,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label. Repeatable.")
     Map<String, String> labels = new LinkedHashMap<>();
 
-    @Option(names = "--restart", paramLabel = "POLICY", converter = RestartModeConverter.class,
+    @Option(names = "--restart", paramLabel = "POLICY", converter = RestartModeConverter.class, completionCandidates = RestartModes.class,
             description = "never, on-failure or always (default: never).")
     RestartPolicy.Mode restart;
 
@@ -90,12 +91,14 @@ public final class RunCommand implements Callable<Integer> {
     Integer healthPort;
 
     @Option(names = "--wait", description = {"Wait until the task is Running or finished, and print its id and state.",
-                    "Exits 1 if it ends Failed, Stopped or Lost."})
+                    "Each change of state is shown on stderr as it happens; stdout has only the last line.",
+                    "Exits 1 if it ends Failed, Stopped or Lost, or is still on its way after --timeout."})
     boolean await;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "6m", converter = DurationConverter.class,
+            description = {"How long --wait waits, e.g. 90s or 10m (default: ${DEFAULT-VALUE}: long enough for a worker",
+                    "to pull an image, which it gives up after cube.docker.pull-timeout, 5m by default)."})
+    Duration timeout;
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
@@ -111,7 +114,10 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        String state = awaitSettled(client, id, Duration.ofSeconds(timeoutSeconds));
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("submitted " + id + ", waiting up to " + DurationConverter.format(timeout) + " for it to run");
+        err.flush();
+        String state = awaitSettled(client, id, timeout, err);
         out.println(id + " " + state);
         out.flush();
         return state.equals("Running") || state.equals("Completed") ? 0 : Cube.EXIT_FAILED;
@@ -137,7 +143,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     TaskSpec toSpec() {
-        List<TaskSpec.PortMapping> mappings = ports.stream().map(this::parsePort).toList();
+        List<TaskSpec.PortMapping> mappings = List.copyOf(ports);
         RestartPolicy restartPolicy = restart == null && maxRestarts == null ? null : new RestartPolicy(restart, maxRestarts, null);
         TaskSpec.HealthCheck healthCheck = null;
         if (healthPath != null) {
@@ -177,38 +183,106 @@ public final class RunCommand implements Callable<Integer> {
         return file.equals("-") ? "the task spec on stdin" : "the task spec " + file;
     }
 
-    private TaskSpec.PortMapping parsePort(String value) {
-        String[] parts = value.split(":", -1);
-        if (parts.length > 2) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "invalid --port '" + value + "': expected CONTAINER or CONTAINER:HOST, e.g. 8080 or 8080:18080");
-        }
-        try {
-            Integer container = Integer.valueOf(parts[0].trim());
-            Integer host = parts.length == 2 ? Integer.valueOf(parts[1].trim()) : null;
-            return new TaskSpec.PortMapping(container, host, null);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "invalid --port '" + value + "': expected CONTAINER or CONTAINER:HOST, e.g. 8080 or 8080:18080");
-        }
-    }
-
-    /** Polls the task until it settles; a task the manager does not list yet is polled again. */
-    static String awaitSettled(ManagerClient client, String id, Duration timeout) {
+    /**
+     * Polls the task until it settles, telling {@code progress} each change as it is seen; a task
+     * the manager does not list yet is polled again.
+     */
+    static String awaitSettled(ManagerClient client, String id, Duration timeout, PrintWriter progress) {
         Instant deadline = Instant.now().plus(timeout);
         String state = "unknown";
+        String told = null;
         while (true) {
             Optional<JsonNode> task = client.task(id);
             if (task.isPresent()) {
                 state = task.get().path("state").asText("unknown");
+                String now = describe(task.get());
+                if (!now.equals(told)) {
+                    progress.println(now);
+                    progress.flush();
+                    told = now;
+                }
                 if (SETTLED.contains(state)) {
                     return state;
                 }
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new CubeCliException("task " + id + " is still " + state + " after " + timeout.toSeconds() + " s");
+                throw new CubeCliException("task " + id + " is still " + state + " after " + DurationConverter.format(timeout)
+                        + (state.equals("Scheduled") ? " (its worker may still be pulling the image: give --timeout more)" : ""));
             }
             ManagerClient.sleep(POLL_INTERVAL);
+        }
+    }
+
+    /** A task's state in one line: {@code Scheduled: attempt 1 on w1}, {@code Failed: exit 3, exited with code 3}. */
+    static String describe(JsonNode task) {
+        String state = task.path("state").asText("unknown");
+        List<String> parts = new ArrayList<>();
+        if (task.path("attempt").asInt() > 0 && !state.equals("Pending")) {
+            parts.add("attempt " + task.get("attempt").asInt() + (task.hasNonNull("workerId") ? " on " + task.get("workerId").asText() : ""));
+        }
+        if (state.equals("Running")) {
+            if (task.hasNonNull("containerId")) {
+                parts.add("container " + TaskTable.shortContainerId(task.get("containerId").asText()));
+            }
+            List<String> published = Ports.published(task);
+            if (!published.isEmpty()) {
+                parts.add("published " + String.join(", ", published));
+            }
+        }
+        if (task.hasNonNull("exitCode")) {
+            parts.add("exit " + task.get("exitCode").asText());
+        }
+        if (task.hasNonNull("reason")) {
+            parts.add(task.get("reason").asText());
+        }
+        return parts.isEmpty() ? state : state + ": " + String.join(", ", parts);
+    }
+
+    /** Reads {@code -p} as Docker does: {@code HOST:CONTAINER}, or {@code CONTAINER} alone, each with an optional {@code /tcp} or {@code /udp}. */
+    static final class PortConverter implements CommandLine.ITypeConverter<TaskSpec.PortMapping> {
+        private static final String EXPECTED = "expected [HOST:]CONTAINER[/tcp|/udp], e.g. 8080 or 18080:8080 (host 18080 to container 8080)";
+
+        @Override
+        public TaskSpec.PortMapping convert(String value) {
+            String ports = value.trim();
+            String protocol = null;
+            int slash = ports.indexOf('/');
+            if (slash >= 0) {
+                protocol = ports.substring(slash + 1).toLowerCase(Locale.ROOT);
+                ports = ports.substring(0, slash);
+                if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+                    throw new CommandLine.TypeConversionException("'" + value + "': the protocol must be tcp or udp; " + EXPECTED);
+                }
+            }
+            String[] parts = ports.split(":", -1);
+            if (parts.length > 2) {
+                throw new CommandLine.TypeConversionException("'" + value
+                        + "': Cube publishes on every interface of the worker, so no IP can be given; " + EXPECTED);
+            }
+            Integer host = parts.length == 2 ? port(value, parts[0], "host") : null;
+            int container = port(value, parts[parts.length - 1], "container");
+            return new TaskSpec.PortMapping(container, host, protocol);
+        }
+
+        private static int port(String value, String text, String which) {
+            int port;
+            try {
+                port = Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "': the " + which + " port '" + text + "' is not a number; " + EXPECTED);
+            }
+            if (port < 1 || port > 65535) {
+                throw new CommandLine.TypeConversionException("'" + value + "': the " + which + " port must be between 1 and 65535; " + EXPECTED);
+            }
+            return port;
+        }
+    }
+
+    /** The restart modes as {@link RestartModeConverter} reads them, for shell completion. */
+    static final class RestartModes implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("never", "on-failure", "always").iterator();
         }
     }
 

@@ -21,12 +21,17 @@ public final class StopCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "The task's id, as printed by cube run and cube ps.")
-    String id;
+    @Parameters(paramLabel = "ID", description = "The task's id, as printed by cube run and cube ps, or enough of its start to name one task.")
+    String given;
 
     @Override
     public Integer call() {
-        if (manager.client().stop(id)) {
+        if (given.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "ID must not be blank");
+        }
+        ManagerClient client = manager.client();
+        String id = TaskIds.resolve(client, given);
+        if (client.stop(id)) {
             PrintWriter out = spec.commandLine().getOut();
             out.println("stopping " + id);
             out.flush();

@@ -11,7 +11,7 @@ import java.util.List;
 /** Formats tasks (as the manager answers them) as the table of {@code cube ps}. */
 public final class TaskTable {
 
-    static final List<String> HEADERS = List.of("ID", "NAME", "CREATED", "STATE", "CONTAINER", "IMAGE", "WORKER");
+    static final List<String> HEADERS = List.of("ID", "NAME", "CREATED", "STATE", "CONTAINER", "IMAGE", "WORKER", "PORTS");
     private static final int SHORT_CONTAINER_ID = 12;
     private static final String NONE = "-";
 
@@ -30,7 +30,8 @@ public final class TaskTable {
                     text(task, "state"),
                     shortContainerId(task.path("containerId").asText(null)),
                     text(task, "image"),
-                    text(task, "workerId")));
+                    text(task, "workerId"),
+                    ports(task)));
         }
         return Columns.render(rows);
     }
@@ -64,6 +65,12 @@ public final class TaskTable {
             return NONE;
         }
         return containerId.length() > SHORT_CONTAINER_ID ? containerId.substring(0, SHORT_CONTAINER_ID) : containerId;
+    }
+
+    /** The published ports, as {@code docker ps} shows them; {@code -} when none are (yet). */
+    static String ports(JsonNode task) {
+        List<String> published = Ports.published(task);
+        return published.isEmpty() ? NONE : String.join(", ", published);
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,6 +1,7 @@
 package dev.cube.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cube.events.spec.TaskSpec;
 import dev.cube.events.wire.Json;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -27,7 +28,7 @@ class RunCommandTest {
     @Test
     void shouldMapEveryInlineOptionToTheSpecJson() throws IOException {
         JsonNode spec = specOf("run", "--image", "cube/busybox:local", "--name", "web", "--cpu", "0.5",
-                "--memory", "64", "--disk", "10", "--port", "80:18080", "--port", "9090", "--env", "A=1", "-e", "B=x=y",
+                "--memory", "64", "--disk", "10", "--port", "18080:80", "--port", "9090", "--env", "A=1", "-e", "B=x=y",
                 "--label", "team=core", "--restart", "on-failure", "--max-restarts", "5",
                 "--health-path", "/health", "--", "httpd", "-f", "-p", "80");
 
@@ -73,12 +74,38 @@ class RunCommandTest {
     }
 
     @Test
-    void shouldRefuseAMalformedPort() {
-        assertThatThrownBy(() -> parse("run", "--image", "i", "--port", "http").specJson())
+    void shouldReadPortsInDockersOrderHostThenContainer() {
+        TaskSpec.PortMapping published = parse("run", "--image", "i", "-p", "18080:8080").toSpec().ports().getFirst();
+        TaskSpec.PortMapping picked = parse("run", "--image", "i", "-p", "8080").toSpec().ports().getFirst();
+        TaskSpec.PortMapping udp = parse("run", "--image", "i", "-p", "5353:53/udp").toSpec().ports().getFirst();
+
+        assertThat(published).isEqualTo(new TaskSpec.PortMapping(8080, 18080, "tcp"));
+        assertThat(picked).isEqualTo(new TaskSpec.PortMapping(8080, null, "tcp"));
+        assertThat(udp).isEqualTo(new TaskSpec.PortMapping(53, 5353, "udp"));
+    }
+
+    @Test
+    void shouldTakeTheHealthCheckPortFromTheContainerSideOfTheFirstPort() {
+        TaskSpec spec = parse("run", "--image", "i", "-p", "18080:8080", "--health-path", "/").toSpec();
+
+        assertThat(spec.healthCheck().port()).isEqualTo(8080);
+    }
+
+    @Test
+    void shouldRefuseAMalformedPortAsAUsageErrorSayingWhatIsExpected() {
+        assertThatThrownBy(() -> parse("run", "--image", "i", "--port", "http"))
                 .isInstanceOf(CommandLine.ParameterException.class)
-                .hasMessageContaining("CONTAINER:HOST");
-        assertThatThrownBy(() -> parse("run", "--image", "i", "--port", "1:2:3").specJson())
-                .isInstanceOf(CommandLine.ParameterException.class);
+                .hasMessageContaining("'http'")
+                .hasMessageContaining("[HOST:]CONTAINER");
+        assertThatThrownBy(() -> parse("run", "--image", "i", "--port", "127.0.0.1:18080:8080"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("no IP can be given");
+        assertThatThrownBy(() -> parse("run", "--image", "i", "--port", "18080:70000"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("the container port must be between 1 and 65535");
+        assertThatThrownBy(() -> parse("run", "--image", "i", "--port", "8080/sctp"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("tcp or udp");
     }
 
     @Test

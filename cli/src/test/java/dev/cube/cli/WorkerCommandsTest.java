@@ -171,7 +171,7 @@ class WorkerCommandsTest {
 
         int exit = cli.execute("workers", "--manager", "http://127.0.0.1:" + closedPort);
 
-        assertThat(exit).isEqualTo(Cube.EXIT_UNREACHABLE);
+        assertThat(exit).isEqualTo(Cube.EXIT_FAILED);
         assertThat(err.toString().lines()).containsExactly("cannot reach the Cube manager at http://127.0.0.1:" + closedPort
                 + ": is it running? (start it with bin/cube dev)");
     }

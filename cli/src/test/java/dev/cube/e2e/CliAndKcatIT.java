@@ -1,5 +1,6 @@
 package dev.cube.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cube.cli.Cube;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +60,74 @@ class CliAndKcatIT {
 
         Result unknown = cube("stop", UUID.randomUUID().toString());
         assertThat(unknown.exitCode).isEqualTo(1);
+    }
+
+    @Test
+    void cubeStatusShowsATaskNamedByTheStartOfItsIdWithItsPortsAndTimelineAndStopTakesTheSameStart() throws Exception {
+        Result run = cube("run", "--image", "cube/busybox:local", "--name", "web-status", "-p", "8080", "--wait",
+                "--", "httpd", "-f", "-p", "8080", "-h", "/www");
+        assertThat(run.exitCode).as(run.err).isZero();
+        String id = run.out.trim().split("\\s+")[0];
+        assertThat(run.out.strip()).isEqualTo(id + " Running");
+        assertThat(run.err).contains("Running: attempt 1 on " + cluster.workerId);
+        String start = id.substring(0, 8);
+
+        Result status = cube("status", start);
+        Result json = cube("status", start, "--json");
+
+        assertThat(status.exitCode).as(status.err).isZero();
+        JsonNode task = Cluster.json(json.out).get("task");
+        int hostPort = task.get("publishedPorts").get(0).get("hostPort").asInt();
+        assertThat(task.get("id").asText()).isEqualTo(id);
+        assertThat(task.get("ports").get(0).has("hostPort")).as("requested: the engine picks").isFalse();
+        assertThat(status.out).containsPattern("ID:\\s+" + id)
+                .containsPattern("STATE:\\s+Running")
+                .containsPattern("WORKER:\\s+" + cluster.workerId)
+                .containsPattern("PORTS:\\s+8080/tcp")
+                .containsPattern("PUBLISHED:\\s+0\\.0\\.0\\.0:" + hostPort + "->8080/tcp")
+                .containsPattern("(?m)^1\\s+" + cluster.workerId + "\\s+\\w{12}\\s+\\S+\\s+-\\s+running$")
+                .containsPattern("\\d+:\\d+\\s+submitted\\s+applied")
+                .containsPattern("\\d+:\\d+\\s+scheduled\\s+applied\\s+attempt 1 on " + cluster.workerId)
+                .containsPattern("\\d+:\\d+\\s+running\\s+applied");
+        assertThat(Cluster.json(json.out).get("history")).extracting(item -> item.get("event").get("type").asText())
+                .containsExactly("dev.cube.task.submitted", "dev.cube.task.scheduled", "dev.cube.task.running");
+
+        Result stop = cube("stop", start);
+        assertThat(stop.exitCode).as(stop.err).isZero();
+        assertThat(stop.out.strip()).isEqualTo("stopping " + id);
+        cluster.awaitState(id, "Stopped");
+        assertThat(cube("status", start).out).containsPattern("stop-requested\\s+applied").containsPattern("stopped\\s+applied");
+    }
+
+    @Test
+    void aStartThatSeveralIdsShareIsRefusedNamingThemAndOneThatNoneHasSaysSo() throws Exception {
+        String twins = "twin-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        for (String id : List.of(twins + "1", twins + "2")) {
+            Process kcat = new ProcessBuilder("kcat", "-P", "-b", cluster.cube.bootstrapServers(), "-t", "cube.task-events", "-k", id)
+                    .redirectErrorStream(true).start();
+            kcat.getOutputStream().write((submitted(id) + "\n").getBytes(StandardCharsets.UTF_8));
+            kcat.getOutputStream().close();
+            assertThat(kcat.waitFor()).isZero();
+        }
+        cluster.awaitState(twins + "1", "Completed");
+        cluster.awaitState(twins + "2", "Completed");
+
+        Result ambiguous = cube("status", twins);
+        Result unknown = cube("stop", "no-such-" + twins);
+
+        assertThat(ambiguous.exitCode).isEqualTo(1);
+        assertThat(ambiguous.err.lines()).containsExactly(
+                "cube: '" + twins + "' is the start of 2 task ids, give more of the one you mean:", "  " + twins + "1", "  " + twins + "2");
+        assertThat(ambiguous.out).isEmpty();
+        assertThat(unknown.exitCode).isEqualTo(1);
+        assertThat(unknown.err.strip()).isEqualTo("cube: no task has an id starting with 'no-such-" + twins + "'");
+        assertThat(cube("status", twins + "2").out).containsPattern("STATE:\\s+Completed").containsPattern("EXIT CODE:\\s+0");
+    }
+
+    private static String submitted(String id) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/e2e\","
+                + "\"type\":\"dev.cube.task.submitted\",\"subject\":\"" + id + "\",\"time\":\"2026-11-27T12:00:00Z\","
+                + "\"data\":{\"spec\":{\"image\":\"cube/busybox:local\",\"command\":[\"true\"]}}}";
     }
 
     @Test

@@ -50,7 +50,9 @@ class TaskLifecycleIT {
         JsonNode running = cluster.awaitState(id, "Running");
         assertThat(running.get("workerId").asText()).isEqualTo(cluster.workerId);
         String containerId = running.get("containerId").asText();
-        int hostPort = running.get("ports").get(0).get("hostPort").asInt();
+        int hostPort = running.get("publishedPorts").get(0).get("hostPort").asInt();
+        assertThat(running.get("ports").get(0).get("containerPort").asInt()).isEqualTo(8080);
+        assertThat(running.get("ports").get(0).has("hostPort")).as("the spec asked for no host port").isFalse();
         assertThat(hostPort).isPositive();
         HttpResponse<String> hello = await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> cluster.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + "/")).GET().build()), r -> r.statusCode() == 200);

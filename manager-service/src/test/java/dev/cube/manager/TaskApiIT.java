@@ -153,6 +153,21 @@ class TaskApiIT {
     }
 
     @Test
+    void theFrameworksOwnErrorsAreProblemsToo() throws Exception {
+        HttpResponse<String> noRoute = manager.get("/api/v1/taks");
+        HttpResponse<String> wrongMethod = manager.delete("/api/v1/tasks");
+
+        assertThat(noRoute.statusCode()).isEqualTo(404);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        for (HttpResponse<String> response : List.of(noRoute, wrongMethod)) {
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(json(response).get("status").asInt()).isEqualTo(response.statusCode());
+        }
+        assertThat(json(noRoute).get("detail").asText()).isEqualTo("no such resource: GET /api/v1/taks");
+        assertThat(json(wrongMethod).get("detail").asText()).startsWith("DELETE is not allowed on /api/v1/tasks").contains("POST");
+    }
+
+    @Test
     void theListFiltersByStateAndPages() throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

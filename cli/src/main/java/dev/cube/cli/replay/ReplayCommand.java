@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.cli.Cube;
-import dev.cube.cli.CubeCliException;
+import dev.cube.cli.DurationConverter;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStatus;
 import dev.cube.events.wire.Json;
@@ -53,24 +53,26 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "The Kafka cluster (env CUBE_KAFKA_BOOTSTRAP; default: ${DEFAULT-VALUE}).")
     String bootstrap;
 
-    @Option(names = "--from", paramLabel = "INSTANT",
+    @Option(names = "--from", paramLabel = "INSTANT", converter = InstantConverter.class,
             description = "Start reading at this log time (offsetsForTimes). Tasks submitted before it are not known: their events show 'unknown-start'.")
-    String from;
+    Instant from;
 
-    @Option(names = "--to", paramLabel = "INSTANT", description = "Stop after the last event at or before this log time (timeline).")
-    String to;
+    @Option(names = "--to", paramLabel = "INSTANT", converter = InstantConverter.class, description = "Stop after the last event at or before this log time (timeline).")
+    Instant to;
 
-    @Option(names = "--as-of", paramLabel = "INSTANT", description = "The states of tasks as of this log time.")
-    String asOf;
+    @Option(names = "--as-of", paramLabel = "INSTANT", converter = InstantConverter.class, description = "The states of tasks as of this log time.")
+    Instant asOf;
 
-    @Option(names = "--task", paramLabel = "ID", description = "Only this task (its timeline, unless --as-of).")
+    @Option(names = "--task", paramLabel = "ID",
+            description = "Only this task (its timeline, unless --as-of). Its whole id: replay reads the log without the manager, so it takes no prefix.")
     String task;
 
     @Option(names = "--worker", paramLabel = "ID", description = "Only tasks (or events whose task is then) on this worker.")
     String worker;
 
-    @Option(names = "--state", paramLabel = "STATE", description = "Only tasks (or events whose task is then) in this state.")
-    String state;
+    @Option(names = "--state", paramLabel = "STATE",
+            description = "Only tasks (or events whose task is then) in this state: ${COMPLETION-CANDIDATES}.")
+    TaskStatus state;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: table).")
     Output output;
@@ -78,9 +80,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--verify", description = "Rebuild the projection from the log and compare it with the live one (cube.task-state).")
     boolean verify;
 
-    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
             description = "With --verify: how long to keep reading both sides while they differ (default: ${DEFAULT-VALUE}).")
-    String settle;
+    Duration settle;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
@@ -89,29 +91,28 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TaskStatus wantedState = state == null ? null : parseState(state);
+        TaskStatus wantedState = state;
         EventLogReader.Progress progress = quiet ? EventLogReader.Progress.NONE : new ProgressLine(err);
         if (verify) {
             if (from != null || to != null || asOf != null) {
-                throw new CubeCliException("--verify reads the whole log: it takes no --from, --to or --as-of");
+                throw new CommandLine.ParameterException(spec.commandLine(), "--verify reads the whole log: it takes no --from, --to or --as-of");
             }
-            ProjectionCheck.Report report = ProjectionCheck.run(bootstrap, parseDuration(settle), progress);
+            ProjectionCheck.Report report = ProjectionCheck.run(bootstrap, settle, progress);
             print(out, ReplayViews.verify(report, output == Output.JSON));
             return report.equal() ? 0 : Cube.EXIT_FAILED;
         }
         if (asOf != null || (task == null && from == null && to == null)) {
             if (from != null || to != null) {
-                throw new CubeCliException("--as-of gives the states at one instant: use --from/--to for a timeline instead");
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--as-of gives the states at one instant: use --from/--to for a timeline instead");
             }
-            Instant at = asOf == null ? null : parseInstant("--as-of", asOf);
-            LogReplay.Window window = new LogReplay.Window(Optional.empty(), Optional.ofNullable(at), Optional.ofNullable(task));
+            LogReplay.Window window = new LogReplay.Window(Optional.empty(), Optional.ofNullable(asOf), Optional.ofNullable(task));
             LogReplay.Result result = LogReplay.replay(bootstrap, window, step -> { }, progress);
             List<TaskState> states = result.states().values().stream().filter(s -> matches(s, wantedState)).toList();
             print(out, output == Output.JSON ? pretty(ReplayViews.statesJson(states)) : ReplayViews.statesTable(states));
             return 0;
         }
-        LogReplay.Window window = new LogReplay.Window(Optional.ofNullable(from).map(t -> parseInstant("--from", t)),
-                Optional.ofNullable(to).map(t -> parseInstant("--to", t)), Optional.ofNullable(task));
+        LogReplay.Window window = new LogReplay.Window(Optional.ofNullable(from), Optional.ofNullable(to), Optional.ofNullable(task));
         List<Step> steps = new ArrayList<>();
         LogReplay.replay(bootstrap, window, step -> {
             if (step.state() == null ? wantedState == null && worker == null : matches(step.state(), wantedState)) {
@@ -135,43 +136,20 @@ public final class ReplayCommand implements Callable<Integer> {
         return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
     }
 
-    static Instant parseInstant(String option, String text) {
-        try {
-            return OffsetDateTime.parse(text.trim()).toInstant();
-        } catch (DateTimeParseException e) {
+    /** Reads an ISO-8601 instant: {@code 2026-01-31T12:00:00Z}, or with an offset. */
+    static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String text) {
             try {
-                return Instant.parse(text.trim());
-            } catch (DateTimeParseException again) {
-                throw new CubeCliException(option + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, was '" + text + "'");
+                return OffsetDateTime.parse(text.trim()).toInstant();
+            } catch (DateTimeParseException e) {
+                try {
+                    return Instant.parse(text.trim());
+                } catch (DateTimeParseException again) {
+                    throw new CommandLine.TypeConversionException("'" + text + "' is not an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+                }
             }
         }
-    }
-
-    static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            return Duration.ofSeconds(Long.parseLong(t));
-        } catch (NumberFormatException e) {
-            throw new CubeCliException("--settle must be a duration such as 10s, 500ms or 2m, was '" + text + "'");
-        }
-    }
-
-    private static TaskStatus parseState(String text) {
-        for (TaskStatus status : TaskStatus.values()) {
-            if (status.name().equalsIgnoreCase(text.trim())) {
-                return status;
-            }
-        }
-        throw new CubeCliException("--state must be one of " + List.of(TaskStatus.values()) + ", was '" + text + "'");
     }
 
     /** Progress of a long read on stderr: events read / total, and the rate. */

@@ -9,6 +9,7 @@ import io.micronaut.http.MutableHttpResponse;
 
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 
 /** An RFC 9457 problem detail, as {@code application/problem+json}; {@code errors} names each offending field. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -34,13 +35,36 @@ public record Problem(String type, String title, int status, String detail, List
                 .header("Retry-After", String.valueOf(retryAfterSeconds));
     }
 
-    private static MutableHttpResponse<String> respond(Problem problem) {
+    /** A problem for an answer of {@code status} that only the status explains: its type is Cube's name for it, its title the reason phrase as the API's own titles are written ("Method not allowed"). */
+    public static Problem of(HttpStatus status, String detail, List<Violation> errors) {
+        String type = switch (status.getCode()) {
+            case 400 -> "https://cube.dev/problems/invalid-request";
+            case 404 -> "https://cube.dev/problems/not-found";
+            case 405 -> "https://cube.dev/problems/method-not-allowed";
+            case 406 -> "https://cube.dev/problems/not-acceptable";
+            case 413 -> "https://cube.dev/problems/content-too-large";
+            case 415 -> "https://cube.dev/problems/unsupported-media-type";
+            case 500 -> "https://cube.dev/problems/internal-error";
+            case 503 -> "https://cube.dev/problems/unavailable";
+            default -> "about:blank";
+        };
+        String reason = status.getReason();
+        String title = reason.isEmpty() ? reason : reason.charAt(0) + reason.substring(1).toLowerCase(Locale.ROOT);
+        return new Problem(type, title, status.getCode(), detail, errors);
+    }
+
+    /** The problem as its JSON document. */
+    public String toJson() {
         try {
-            return HttpResponse.<String>status(HttpStatus.valueOf(problem.status()))
-                    .contentType(MEDIA_TYPE)
-                    .body(Json.MAPPER.writeValueAsString(problem));
+            return Json.MAPPER.writeValueAsString(this);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static MutableHttpResponse<String> respond(Problem problem) {
+        return HttpResponse.<String>status(HttpStatus.valueOf(problem.status()))
+                .contentType(MEDIA_TYPE)
+                .body(problem.toJson());
     }
 }

@@ -1,10 +1,17 @@
 package dev.cube.manager.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.wire.Json;
 
-/** The HTTP form of a task: its spec's fields plus what the log says of it. */
+import java.util.List;
+
+/**
+ * The HTTP form of a task: its spec's fields plus what the log says of it. The spec's {@code ports}
+ * stay what was requested; the ports the current attempt's container was published on are
+ * {@code publishedPorts}, so that neither hides the other.
+ */
 final class TaskViews {
 
     private TaskViews() {
@@ -15,8 +22,10 @@ final class TaskViews {
         node.put("id", task.id());
         node.setAll((ObjectNode) Json.MAPPER.valueToTree(task.spec()));
         ObjectNode state = Json.MAPPER.valueToTree(task);
-        state.remove(java.util.List.of("id", "spec", "recentEventIds"));
+        JsonNode published = state.remove("ports");
+        state.remove(List.of("id", "spec", "recentEventIds"));
         node.setAll(state);
+        node.set("publishedPorts", published == null ? Json.MAPPER.createArrayNode() : published);
         return node;
     }
 }
