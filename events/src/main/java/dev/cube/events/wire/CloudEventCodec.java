@@ -10,12 +10,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.EventData;
 import dev.cube.events.EventType;
+import dev.cube.events.ExtensionAttributes;
 import dev.cube.events.spec.Violation;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,18 +27,19 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * Cube events as CloudEvents 1.0 on Kafka. Cube writes structured JSON mode (the whole event is the
- * record value); it reads structured mode and binary mode (attributes in {@code ce_*} headers, the
- * data as the value), as the CloudEvents Kafka protocol binding defines them. Decoding checks
+ * record value, with the {@code content-type} header {@link #STRUCTURED_MODE_CONTENT_TYPE}: see
+ * {@link dev.cube.events.topics.CubeEventSerde}); it reads structured mode and binary mode
+ * (attributes in {@code ce_*} headers, the data as the value), as the CloudEvents Kafka protocol
+ * binding defines them, extension attributes included ({@link ExtensionAttributes}). Decoding checks
  * everything a reader needs to trust an event that came from any producer, brings older schema
  * versions to the current one ({@link Upcasters}), and throws {@link InvalidEventException} naming
  * the field otherwise. Every method is pure and thread-safe.
@@ -44,6 +49,8 @@ public final class CloudEventCodec {
     public static final String SPEC_VERSION = "1.0";
     public static final String CONTENT_TYPE = "application/json";
     public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
+    /** The {@code content-type} header of every record Cube writes: structured mode, JSON format, UTF-8. */
+    public static final String STRUCTURED_MODE_CONTENT_TYPE = STRUCTURED_CONTENT_TYPE + "; charset=UTF-8";
     public static final int MAX_EVENT_BYTES = 256 * 1024;
     public static final int MAX_ATTRIBUTE_LENGTH = 256;
 
@@ -76,6 +83,14 @@ public final class CloudEventCodec {
         node.put("time", event.time().toString());
         node.put("datacontenttype", CONTENT_TYPE);
         node.put("schemaversion", event.schemaVersion());
+        event.extensions().forEach((name, value) -> {
+            switch (value) {
+                case String text -> node.put(name, text);
+                case Boolean flag -> node.put(name, flag);
+                case Integer number -> node.put(name, number);
+                default -> throw new IllegalStateException("extension " + name + " of event " + event.id() + " is a " + value.getClass());
+            }
+        });
         node.set("data", Json.MAPPER.valueToTree(event.data()));
         return node;
     }
@@ -88,10 +103,11 @@ public final class CloudEventCodec {
     /**
      * Decodes a record in either mode: binary when it has a {@code ce_specversion} header and its
      * {@code content-type} header does not say {@code application/cloudevents}, structured otherwise.
-     * Headers other than {@code ce_*} and {@code content-type} are ignored.
+     * In binary mode each other {@code ce_<name>} header is the extension attribute {@code <name>},
+     * a string; headers other than {@code ce_*} and {@code content-type} are ignored.
      */
     public static CubeEvent decode(Headers headers, byte[] value) {
-        Map<String, byte[]> byName = new HashMap<>();
+        Map<String, byte[]> byName = new LinkedHashMap<>();
         if (headers != null) {
             for (Header header : headers) {
                 byName.put(header.key(), header.value());
@@ -116,7 +132,7 @@ public final class CloudEventCodec {
             throw new InvalidEventException(null, "event of " + size + " bytes exceeds the limit of " + MAX_EVENT_BYTES + " bytes");
         }
         ObjectNode root = Json.MAPPER.createObjectNode();
-        for (Map.Entry<String, byte[]> header : new TreeMap<>(headers).entrySet()) {
+        for (Map.Entry<String, byte[]> header : headers.entrySet()) {
             String name = header.getKey();
             if (!name.startsWith(HEADER_PREFIX) && !name.equals(CONTENT_TYPE_HEADER)) {
                 continue;
@@ -126,9 +142,10 @@ public final class CloudEventCodec {
                 throw new InvalidEventException(name, "is not a binary-mode header: the data is the record value, its content type the '" + CONTENT_TYPE_HEADER + "' header");
             }
             if (!ATTRIBUTES.contains(attribute)) {
-                throw new InvalidEventException(name, "unknown attribute header; Cube events have " + ATTRIBUTES.stream()
-                        .filter(a -> !a.equals("data") && !a.equals("datacontenttype")).sorted().map(a -> HEADER_PREFIX + a)
-                        .collect(Collectors.joining(", ")) + " and " + CONTENT_TYPE_HEADER);
+                if (header.getValue() != null) {
+                    root.put(attribute, extensionHeader(name, attribute, header.getValue()));
+                }
+                continue;
             }
             String text = header.getValue() == null ? null : new String(header.getValue(), StandardCharsets.UTF_8);
             if (attribute.equals("schemaversion") && text != null) {
@@ -156,11 +173,11 @@ public final class CloudEventCodec {
 
     /** Whether a record with these headers is a binary-mode event (as opposed to a structured one). */
     public static boolean isBinaryMode(Map<String, byte[]> headers) {
-        byte[] contentType = headers.get(CONTENT_TYPE_HEADER);
-        if (contentType != null && new String(contentType, StandardCharsets.UTF_8).strip().startsWith("application/cloudevents")) {
-            return false;
-        }
-        return headers.containsKey(HEADER_PREFIX + "specversion");
+        return !saysStructured(headers.get(CONTENT_TYPE_HEADER)) && headers.containsKey(HEADER_PREFIX + "specversion");
+    }
+
+    private static boolean saysStructured(byte[] contentType) {
+        return contentType != null && new String(contentType, StandardCharsets.UTF_8).strip().startsWith("application/cloudevents");
     }
 
     /** Decodes a structured-mode record value, reading older schema versions through {@code upcasters}. */
@@ -188,12 +205,6 @@ public final class CloudEventCodec {
     }
 
     public static CubeEvent fromJson(ObjectNode root, Upcasters upcasters) {
-        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!ATTRIBUTES.contains(name)) {
-                throw new InvalidEventException(name, "unknown attribute; Cube events have " + ATTRIBUTES.stream().sorted().collect(Collectors.joining(", ")));
-            }
-        }
         String specVersion = requiredText(root, "specversion");
         if (!SPEC_VERSION.equals(specVersion)) {
             throw new InvalidEventException("specversion", "unsupported CloudEvents version '" + specVersion + "', expected " + SPEC_VERSION);
@@ -210,6 +221,7 @@ public final class CloudEventCodec {
             throw new InvalidEventException("datacontenttype", "must be " + CONTENT_TYPE + ", was '" + contentType.asText() + "'");
         }
         int schemaVersion = schemaVersion(root.get("schemaversion"), upcasters);
+        Map<String, Object> extensions = extensions(root);
         JsonNode dataNode = root.get("data");
         if (dataNode == null || dataNode.isNull()) {
             throw new InvalidEventException("data", "is required");
@@ -224,7 +236,78 @@ public final class CloudEventCodec {
             String all = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
             throw new InvalidEventException(first.field(), violations.size() == 1 ? first.message() : first.message() + " (all: " + all + ")");
         }
-        return new CubeEvent(id, source, subject, time, upcasters.targetVersion(), data);
+        return new CubeEvent(id, source, subject, time, upcasters.targetVersion(), data, extensions);
+    }
+
+    /** The extension attributes of a structured-mode event, in their order; a JSON null is an absent attribute. */
+    private static Map<String, Object> extensions(ObjectNode root) {
+        Map<String, Object> extensions = Map.of();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = root.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = field.getKey();
+            if (ATTRIBUTES.contains(name)) {
+                continue;
+            }
+            if (name.equals("data_base64")) {
+                throw new InvalidEventException(name, "is not accepted: the data of a Cube event is a JSON object, in data");
+            }
+            String nameViolation = ExtensionAttributes.nameViolation(name);
+            if (nameViolation != null) {
+                throw new InvalidEventException(name, nameViolation);
+            }
+            Object value = extensionValue(name, field.getValue());
+            if (value != null) {
+                if (extensions.isEmpty()) {
+                    extensions = new LinkedHashMap<>();
+                }
+                extensions.put(name, value);
+            }
+        }
+        return extensions;
+    }
+
+    private static Object extensionValue(String name, JsonNode node) {
+        Object value = switch (node.getNodeType()) {
+            case NULL -> null;
+            case STRING -> node.textValue();
+            case BOOLEAN -> node.booleanValue();
+            case NUMBER -> {
+                if (!node.isIntegralNumber()) {
+                    throw new InvalidEventException(name, "must be a string, a boolean or an integer: CloudEvents has no fractional numbers, was " + node);
+                }
+                if (!node.canConvertToInt()) {
+                    throw new InvalidEventException(name, "must be an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ", was " + node);
+                }
+                yield node.intValue();
+            }
+            default -> throw new InvalidEventException(name, "must be a string, a boolean or an integer, not a JSON " + node.getNodeType().name().toLowerCase());
+        };
+        String violation = value == null ? null : ExtensionAttributes.violation(name, value);
+        if (violation != null) {
+            throw new InvalidEventException(name, violation);
+        }
+        return value;
+    }
+
+    /** The value of the binary-mode header {@code header}, which carries the extension {@code name}: UTF-8 text. */
+    private static String extensionHeader(String header, String name, byte[] value) {
+        String nameViolation = ExtensionAttributes.nameViolation(name);
+        if (nameViolation != null) {
+            throw new InvalidEventException(header, nameViolation);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidEventException(header, "must be UTF-8 text");
+        }
+        String violation = ExtensionAttributes.violation(name, text);
+        if (violation != null) {
+            throw new InvalidEventException(header, violation);
+        }
+        return text;
     }
 
     private static ObjectNode upcast(EventType type, int version, ObjectNode data, Upcasters upcasters) {
