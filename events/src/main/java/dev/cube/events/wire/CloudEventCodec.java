@@ -22,7 +22,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
@@ -107,11 +109,13 @@ public final class CloudEventCodec {
      * a string; headers other than {@code ce_*} and {@code content-type} are ignored.
      */
     public static CubeEvent decode(Headers headers, byte[] value) {
+        if (headers == null || headers.lastHeader(HEADER_PREFIX + "specversion") == null
+                || saysStructured(headers.lastHeader(CONTENT_TYPE_HEADER) == null ? null : headers.lastHeader(CONTENT_TYPE_HEADER).value())) {
+            return decode(value, Upcasters.CUBE);
+        }
         Map<String, byte[]> byName = new LinkedHashMap<>();
-        if (headers != null) {
-            for (Header header : headers) {
-                byName.put(header.key(), header.value());
-            }
+        for (Header header : headers) {
+            byName.put(header.key(), header.value());
         }
         return decode(byName, value, Upcasters.CUBE);
     }
@@ -313,7 +317,7 @@ public final class CloudEventCodec {
     private static ObjectNode upcast(EventType type, int version, ObjectNode data, Upcasters upcasters) {
         ObjectNode upcast;
         try {
-            upcast = upcasters.upcast(type, version, data.deepCopy());
+            upcast = version == upcasters.targetVersion() ? data : upcasters.upcast(type, version, data.deepCopy());
         } catch (RuntimeException e) {
             throw new InvalidEventException("data", "cannot be read as schema version " + version + " of " + type.typeName() + ": " + firstLine(e.getMessage()));
         }
@@ -366,12 +370,65 @@ public final class CloudEventCodec {
         return text;
     }
 
-    private static Instant parseTime(String text) {
+    /** RFC 3339; the form Cube writes ({@code 2026-01-31T12:00:00.123Z}, UTC) without the general parser. */
+    static Instant parseTime(String text) {
+        Instant utc = parseUtc(text);
+        if (utc != null) {
+            return utc;
+        }
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("time", "must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, was '" + text + "'");
         }
+    }
+
+    /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or null for anything else (left to the general parser, which decides). */
+    private static Instant parseUtc(String text) {
+        int length = text.length();
+        if (length < 20 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
+                || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        int nanos = 0;
+        if (length > 20) {
+            int fractionDigits = length - 21;
+            if (text.charAt(19) != '.' || fractionDigits < 1) {
+                return null;
+            }
+            int fraction = digits(text, 20, length - 1);
+            if (fraction < 0) {
+                return null;
+            }
+            nanos = fraction * POWERS_OF_TEN[9 - fractionDigits];
+        }
+        long days = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+    }
+
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
+    /** The decimal number in {@code text[from, to)}, or -1 when a character there is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     static String path(String root, List<JsonMappingException.Reference> references) {

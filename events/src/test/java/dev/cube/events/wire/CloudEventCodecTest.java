@@ -587,4 +587,28 @@ class CloudEventCodecTest {
             assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> event.withExtensions(Map.of("rate", 0.5)))).isNotNull();
         }
     }
+
+    @Nested
+    class Times {
+
+        @Test
+        void theFormCubeWritesAndEveryOtherRfc3339FormReadTheSameAsTheGeneralParser() {
+            for (String time : List.of("2026-01-31T12:00:00Z", "2026-01-31T12:00:00.1Z", "2026-01-31T12:00:00.123456789Z",
+                    "2024-02-29T23:59:59.5Z", "0001-01-01T00:00:00Z", "2026-01-31T13:00:00+01:00", "2026-01-31T12:00:00.25-00:30",
+                    "2026-01-31t12:00:00z")) {
+                assertThat(CloudEventCodec.parseTime(time)).as(time).isEqualTo(java.time.OffsetDateTime.parse(time).toInstant());
+            }
+        }
+
+        @Test
+        void whatTheGeneralParserRefusesIsRefused() {
+            for (String time : List.of("2026-02-30T12:00:00Z", "2025-02-29T12:00:00Z", "2026-13-01T12:00:00Z", "2026-01-31T24:00:00Z",
+                    "2026-01-31T12:60:00Z", "2026-01-31T12:00:60Z", "2026-01-31T12:00:00.1234567891Z", "2026-01-31T12:00:00",
+                    "2026-01-31 12:00:00Z", "2026-1-31T12:00:00Z", "2026-01-31T12:00:0xZ")) {
+                InvalidEventException refusal = catchThrowableOfType(InvalidEventException.class, () -> CloudEventCodec.parseTime(time));
+                assertThat(refusal).as(time).isNotNull();
+                assertThat(refusal.reason()).contains("RFC 3339").contains(time);
+            }
+        }
+    }
 }
