@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The examples of {@code docs/events.md}, run exactly as written (bash with kcat and jq, and
- * /usr/bin/python3 with confluent-kafka) against a whole Cube: only the broker address and the task
- * id are replaced. Each example is the fenced block after an {@code <!-- example: name -->} line.
+ * The examples of {@code docs/events.md}, run exactly as written (bash with kcat and jq,
+ * /usr/bin/python3 with confluent-kafka, and single-file Java programs with the CloudEvents Java SDK,
+ * run by this JVM's {@code java} on the test class path) against a whole Cube: only the broker address
+ * and the task id are replaced. Each example is the fenced block after an {@code <!-- example: name -->} line.
  */
 class EventsDocIT {
 
@@ -44,7 +45,7 @@ class EventsDocIT {
     static void start() throws IOException {
         examples = examples(Files.readString(DOC));
         assertThat(examples).containsKeys("submit-kcat", "submit-kcat-binary", "submit-python", "stop-kcat", "follow-kcat",
-                "follow-python", "state-kcat", "state-python", "bad-kcat", "dead-letters-kcat", "dead-letters-python");
+                "follow-python", "state-kcat", "state-python", "bad-kcat", "dead-letters-kcat", "dead-letters-python", "submit-java", "follow-java");
         cluster = Cluster.start();
     }
 
@@ -98,6 +99,21 @@ class EventsDocIT {
     }
 
     @Test
+    void aTaskSubmittedWithTheJavaSdkRunsAndCompletesAndItsEventsShowItsExtensions() {
+        String id = "hello-java-" + shortId();
+        assertThat(run("submit-java", "hello-java", id)).contains("submitted " + id);
+
+        List<String> followed = run("follow-java", "hello-java", id).lines().filter(line -> line.startsWith("dev.cube.")).toList();
+        assertThat(followed.stream().map(line -> line.split(" ", 2)[0]).toList()).containsSubsequence(TASK_TERMINAL_FLOW);
+        assertThat(followed.getFirst()).startsWith("dev.cube.task.submitted {partitionkey=" + id + ", traceparent=00-");
+        assertThat(followed).contains("dev.cube.task.scheduled {schemaversion=1}");
+        assertRanToCompletion(id);
+        JsonNode submitted = cluster.events(id).getFirst();
+        assertThat(submitted.get("partitionkey").asText()).isEqualTo(id);
+        assertThat(submitted.get("traceparent").asText()).startsWith("00-");
+    }
+
+    @Test
     void theStopExampleStopsARunningTask() {
         String id = cluster.submit("{\"image\":\"cube/busybox:local\",\"command\":[\"sleep\",\"300\"]}");
         cluster.awaitState(id, "Running");
@@ -141,12 +157,19 @@ class EventsDocIT {
             assertThat(code).as("example %s names task %s", name, docId).contains(docId);
             code = code.replace(docId, id);
         }
-        List<String> command = switch (example.language()) {
-            case "bash" -> List.of("bash", "-euo", "pipefail", "-c", code);
-            case "python" -> List.of("/usr/bin/python3", "-c", code);
-            default -> throw new AssertionError("example " + name + " is in " + example.language());
-        };
         try {
+            List<String> command = switch (example.language()) {
+                case "bash" -> List.of("bash", "-euo", "pipefail", "-c", code);
+                case "python" -> List.of("/usr/bin/python3", "-c", code);
+                case "java" -> {
+                    Path source = Files.createTempFile("example-" + name, ".java");
+                    Files.writeString(source, code);
+                    source.toFile().deleteOnExit();
+                    yield List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                            "-cp", System.getProperty("java.class.path"), source.toString());
+                }
+                default -> throw new AssertionError("example " + name + " is in " + example.language());
+            };
             Path err = Files.createTempFile("example-" + name, ".err");
             Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
             process.getOutputStream().close();

@@ -73,7 +73,7 @@ class DeadLetterIT {
 
         cases.add(new Case("not-json-" + run, utf8("this is { not json"), Map.of(), null, "not JSON"));
         validOne.accept("valid-1");
-        cases.add(new Case("not-an-event-" + run, utf8("{\"hello\":\"world\"}"), Map.of(), "hello", "unknown attribute"));
+        cases.add(new Case("not-an-event-" + run, utf8("{\"hello\":\"world\"}"), Map.of(), "specversion", "is required"));
         cases.add(new Case("an-array-" + run, utf8("[1,2,3]"), Map.of(), null, "not a JSON object"));
         validOne.accept("valid-2");
         String unknownType = "unknown-type-" + run;
@@ -100,6 +100,21 @@ class DeadLetterIT {
         String mismatch = "mismatch-" + run;
         cases.add(new Case(mismatch, utf8(submitted("someone-else-" + run).toString()), Map.of(), "subject",
                 "the record key '" + mismatch + "' must equal the event subject 'someone-else-" + run + "'"));
+        String otherPartitionKey = "other-partition-key-" + run;
+        cases.add(new Case(otherPartitionKey, utf8(submitted(otherPartitionKey).put("partitionkey", "someone-else").toString()), Map.of(),
+                "partitionkey", "the partitionkey 'someone-else' must equal the record key '" + otherPartitionKey + "'"));
+        String binaryPartitionKey = "binary-partition-key-" + run;
+        cases.add(new Case(binaryPartitionKey, utf8("{\"spec\":{\"image\":\"cube/busybox:local\"}}"),
+                binaryHeaders(binaryPartitionKey, "dev.cube.task.submitted", Map.of("ce_partitionkey", "someone-else")), "partitionkey",
+                "the partitionkey 'someone-else' must equal the record key '" + binaryPartitionKey + "'"));
+        String badExtension = "bad-extension-" + run;
+        cases.add(new Case(badExtension, utf8(submitted(badExtension).put("Priority", "high").toString()), Map.of(), "Priority",
+                "is not a CloudEvents attribute name"));
+        String withExtensions = "with-extensions-" + run;
+        valid.add(withExtensions);
+        cases.add(new Case(withExtensions, utf8(submitted(withExtensions).put("partitionkey", withExtensions)
+                .put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01").put("priority", 3).toString()),
+                Map.of(), null, null));
         String future = "future-version-" + run;
         cases.add(new Case(future, utf8(submitted(future).put("schemaversion", 99).toString()), Map.of(), "schemaversion",
                 "unsupported schema version 99"));
@@ -139,7 +154,8 @@ class DeadLetterIT {
             assertThat(states.get(key).at("/spec/image").asText()).isEqualTo("cube/busybox:local");
         });
         assertThat(readAll(Topics.TASK_STATE.name()).keySet())
-                .as("no refused record became a task").doesNotContain(unknownType, missingId, missingImage, wrongType, oversized, mismatch, future);
+                .as("no refused record became a task").doesNotContain(unknownType, missingId, missingImage, wrongType, oversized, mismatch,
+                        otherPartitionKey, binaryPartitionKey, badExtension, future);
     }
 
     @Test

@@ -10,31 +10,38 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.EventData;
 import dev.cube.events.EventType;
+import dev.cube.events.ExtensionAttributes;
 import dev.cube.events.spec.Violation;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * Cube events as CloudEvents 1.0 on Kafka. Cube writes structured JSON mode (the whole event is the
- * record value); it reads structured mode and binary mode (attributes in {@code ce_*} headers, the
- * data as the value), as the CloudEvents Kafka protocol binding defines them. Decoding checks
+ * record value, with the {@code content-type} header {@link #STRUCTURED_MODE_CONTENT_TYPE}: see
+ * {@link dev.cube.events.topics.CubeEventSerde}); it reads structured mode and binary mode
+ * (attributes in {@code ce_*} headers, the data as the value), as the CloudEvents Kafka protocol
+ * binding defines them, extension attributes included ({@link ExtensionAttributes}). Decoding checks
  * everything a reader needs to trust an event that came from any producer, brings older schema
  * versions to the current one ({@link Upcasters}), and throws {@link InvalidEventException} naming
  * the field otherwise. Every method is pure and thread-safe.
@@ -44,6 +51,8 @@ public final class CloudEventCodec {
     public static final String SPEC_VERSION = "1.0";
     public static final String CONTENT_TYPE = "application/json";
     public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
+    /** The {@code content-type} header of every record Cube writes: structured mode, JSON format, UTF-8. */
+    public static final String STRUCTURED_MODE_CONTENT_TYPE = STRUCTURED_CONTENT_TYPE + "; charset=UTF-8";
     public static final int MAX_EVENT_BYTES = 256 * 1024;
     public static final int MAX_ATTRIBUTE_LENGTH = 256;
 
@@ -76,6 +85,14 @@ public final class CloudEventCodec {
         node.put("time", event.time().toString());
         node.put("datacontenttype", CONTENT_TYPE);
         node.put("schemaversion", event.schemaVersion());
+        event.extensions().forEach((name, value) -> {
+            switch (value) {
+                case String text -> node.put(name, text);
+                case Boolean flag -> node.put(name, flag);
+                case Integer number -> node.put(name, number);
+                default -> throw new IllegalStateException("extension " + name + " of event " + event.id() + " is a " + value.getClass());
+            }
+        });
         node.set("data", Json.MAPPER.valueToTree(event.data()));
         return node;
     }
@@ -88,14 +105,17 @@ public final class CloudEventCodec {
     /**
      * Decodes a record in either mode: binary when it has a {@code ce_specversion} header and its
      * {@code content-type} header does not say {@code application/cloudevents}, structured otherwise.
-     * Headers other than {@code ce_*} and {@code content-type} are ignored.
+     * In binary mode each other {@code ce_<name>} header is the extension attribute {@code <name>},
+     * a string; headers other than {@code ce_*} and {@code content-type} are ignored.
      */
     public static CubeEvent decode(Headers headers, byte[] value) {
-        Map<String, byte[]> byName = new HashMap<>();
-        if (headers != null) {
-            for (Header header : headers) {
-                byName.put(header.key(), header.value());
-            }
+        if (headers == null || headers.lastHeader(HEADER_PREFIX + "specversion") == null
+                || saysStructured(headers.lastHeader(CONTENT_TYPE_HEADER) == null ? null : headers.lastHeader(CONTENT_TYPE_HEADER).value())) {
+            return decode(value, Upcasters.CUBE);
+        }
+        Map<String, byte[]> byName = new LinkedHashMap<>();
+        for (Header header : headers) {
+            byName.put(header.key(), header.value());
         }
         return decode(byName, value, Upcasters.CUBE);
     }
@@ -116,7 +136,7 @@ public final class CloudEventCodec {
             throw new InvalidEventException(null, "event of " + size + " bytes exceeds the limit of " + MAX_EVENT_BYTES + " bytes");
         }
         ObjectNode root = Json.MAPPER.createObjectNode();
-        for (Map.Entry<String, byte[]> header : new TreeMap<>(headers).entrySet()) {
+        for (Map.Entry<String, byte[]> header : headers.entrySet()) {
             String name = header.getKey();
             if (!name.startsWith(HEADER_PREFIX) && !name.equals(CONTENT_TYPE_HEADER)) {
                 continue;
@@ -126,9 +146,10 @@ public final class CloudEventCodec {
                 throw new InvalidEventException(name, "is not a binary-mode header: the data is the record value, its content type the '" + CONTENT_TYPE_HEADER + "' header");
             }
             if (!ATTRIBUTES.contains(attribute)) {
-                throw new InvalidEventException(name, "unknown attribute header; Cube events have " + ATTRIBUTES.stream()
-                        .filter(a -> !a.equals("data") && !a.equals("datacontenttype")).sorted().map(a -> HEADER_PREFIX + a)
-                        .collect(Collectors.joining(", ")) + " and " + CONTENT_TYPE_HEADER);
+                if (header.getValue() != null) {
+                    root.put(attribute, extensionHeader(name, attribute, header.getValue()));
+                }
+                continue;
             }
             String text = header.getValue() == null ? null : new String(header.getValue(), StandardCharsets.UTF_8);
             if (attribute.equals("schemaversion") && text != null) {
@@ -156,11 +177,11 @@ public final class CloudEventCodec {
 
     /** Whether a record with these headers is a binary-mode event (as opposed to a structured one). */
     public static boolean isBinaryMode(Map<String, byte[]> headers) {
-        byte[] contentType = headers.get(CONTENT_TYPE_HEADER);
-        if (contentType != null && new String(contentType, StandardCharsets.UTF_8).strip().startsWith("application/cloudevents")) {
-            return false;
-        }
-        return headers.containsKey(HEADER_PREFIX + "specversion");
+        return !saysStructured(headers.get(CONTENT_TYPE_HEADER)) && headers.containsKey(HEADER_PREFIX + "specversion");
+    }
+
+    private static boolean saysStructured(byte[] contentType) {
+        return contentType != null && new String(contentType, StandardCharsets.UTF_8).strip().startsWith("application/cloudevents");
     }
 
     /** Decodes a structured-mode record value, reading older schema versions through {@code upcasters}. */
@@ -188,12 +209,6 @@ public final class CloudEventCodec {
     }
 
     public static CubeEvent fromJson(ObjectNode root, Upcasters upcasters) {
-        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!ATTRIBUTES.contains(name)) {
-                throw new InvalidEventException(name, "unknown attribute; Cube events have " + ATTRIBUTES.stream().sorted().collect(Collectors.joining(", ")));
-            }
-        }
         String specVersion = requiredText(root, "specversion");
         if (!SPEC_VERSION.equals(specVersion)) {
             throw new InvalidEventException("specversion", "unsupported CloudEvents version '" + specVersion + "', expected " + SPEC_VERSION);
@@ -210,6 +225,7 @@ public final class CloudEventCodec {
             throw new InvalidEventException("datacontenttype", "must be " + CONTENT_TYPE + ", was '" + contentType.asText() + "'");
         }
         int schemaVersion = schemaVersion(root.get("schemaversion"), upcasters);
+        Map<String, Object> extensions = extensions(root);
         JsonNode dataNode = root.get("data");
         if (dataNode == null || dataNode.isNull()) {
             throw new InvalidEventException("data", "is required");
@@ -224,13 +240,84 @@ public final class CloudEventCodec {
             String all = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
             throw new InvalidEventException(first.field(), violations.size() == 1 ? first.message() : first.message() + " (all: " + all + ")");
         }
-        return new CubeEvent(id, source, subject, time, upcasters.targetVersion(), data);
+        return new CubeEvent(id, source, subject, time, upcasters.targetVersion(), data, extensions);
+    }
+
+    /** The extension attributes of a structured-mode event, in their order; a JSON null is an absent attribute. */
+    private static Map<String, Object> extensions(ObjectNode root) {
+        Map<String, Object> extensions = Map.of();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = root.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = field.getKey();
+            if (ATTRIBUTES.contains(name)) {
+                continue;
+            }
+            if (name.equals("data_base64")) {
+                throw new InvalidEventException(name, "is not accepted: the data of a Cube event is a JSON object, in data");
+            }
+            String nameViolation = ExtensionAttributes.nameViolation(name);
+            if (nameViolation != null) {
+                throw new InvalidEventException(name, nameViolation);
+            }
+            Object value = extensionValue(name, field.getValue());
+            if (value != null) {
+                if (extensions.isEmpty()) {
+                    extensions = new LinkedHashMap<>();
+                }
+                extensions.put(name, value);
+            }
+        }
+        return extensions;
+    }
+
+    private static Object extensionValue(String name, JsonNode node) {
+        Object value = switch (node.getNodeType()) {
+            case NULL -> null;
+            case STRING -> node.textValue();
+            case BOOLEAN -> node.booleanValue();
+            case NUMBER -> {
+                if (!node.isIntegralNumber()) {
+                    throw new InvalidEventException(name, "must be a string, a boolean or an integer: CloudEvents has no fractional numbers, was " + node);
+                }
+                if (!node.canConvertToInt()) {
+                    throw new InvalidEventException(name, "must be an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ", was " + node);
+                }
+                yield node.intValue();
+            }
+            default -> throw new InvalidEventException(name, "must be a string, a boolean or an integer, not a JSON " + node.getNodeType().name().toLowerCase());
+        };
+        String violation = value == null ? null : ExtensionAttributes.violation(name, value);
+        if (violation != null) {
+            throw new InvalidEventException(name, violation);
+        }
+        return value;
+    }
+
+    /** The value of the binary-mode header {@code header}, which carries the extension {@code name}: UTF-8 text. */
+    private static String extensionHeader(String header, String name, byte[] value) {
+        String nameViolation = ExtensionAttributes.nameViolation(name);
+        if (nameViolation != null) {
+            throw new InvalidEventException(header, nameViolation);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidEventException(header, "must be UTF-8 text");
+        }
+        String violation = ExtensionAttributes.violation(name, text);
+        if (violation != null) {
+            throw new InvalidEventException(header, violation);
+        }
+        return text;
     }
 
     private static ObjectNode upcast(EventType type, int version, ObjectNode data, Upcasters upcasters) {
         ObjectNode upcast;
         try {
-            upcast = upcasters.upcast(type, version, data.deepCopy());
+            upcast = version == upcasters.targetVersion() ? data : upcasters.upcast(type, version, data.deepCopy());
         } catch (RuntimeException e) {
             throw new InvalidEventException("data", "cannot be read as schema version " + version + " of " + type.typeName() + ": " + firstLine(e.getMessage()));
         }
@@ -283,12 +370,65 @@ public final class CloudEventCodec {
         return text;
     }
 
-    private static Instant parseTime(String text) {
+    /** RFC 3339; the form Cube writes ({@code 2026-01-31T12:00:00.123Z}, UTC) without the general parser. */
+    static Instant parseTime(String text) {
+        Instant utc = parseUtc(text);
+        if (utc != null) {
+            return utc;
+        }
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("time", "must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, was '" + text + "'");
         }
+    }
+
+    /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or null for anything else (left to the general parser, which decides). */
+    private static Instant parseUtc(String text) {
+        int length = text.length();
+        if (length < 20 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
+                || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        int nanos = 0;
+        if (length > 20) {
+            int fractionDigits = length - 21;
+            if (text.charAt(19) != '.' || fractionDigits < 1) {
+                return null;
+            }
+            int fraction = digits(text, 20, length - 1);
+            if (fraction < 0) {
+                return null;
+            }
+            nanos = fraction * POWERS_OF_TEN[9 - fractionDigits];
+        }
+        long days = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+    }
+
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
+    /** The decimal number in {@code text[from, to)}, or -1 when a character there is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     static String path(String root, List<JsonMappingException.Reference> references) {

@@ -2,7 +2,11 @@ package dev.cube.events.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.cube.events.EventType;
 import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
@@ -85,6 +89,53 @@ class AsyncApiTest {
                 assertThat(messages).as("someone does %s %s", action, type.typeName()).contains(type.typeName());
             }
         }
+    }
+
+    @Test
+    void everyStructuredModeMessageDescribesTheContentTypeHeaderCubeWrites() {
+        int structured = 0;
+        for (JsonNode message : doc.at("/components/messages")) {
+            if (!message.get("contentType").asText().equals(CloudEventCodec.STRUCTURED_CONTENT_TYPE)) {
+                continue;
+            }
+            structured++;
+            JsonNode headers = message.get("headers");
+            assertThat(headers).as("headers of %s", message.get("name")).isNotNull();
+            Schema schema = headerSchema(headers.has("$ref") ? resolve(headers.get("$ref").asText()) : headers);
+
+            assertThat(schema.validate(headersOf(Map.of("content-type", CloudEventCodec.STRUCTURED_MODE_CONTENT_TYPE))))
+                    .as("%s with the header Cube writes", message.get("name")).isEmpty();
+            assertThat(schema.validate(headersOf(Map.of("content-type", "application/json"))))
+                    .as("%s with a binary-mode content type", message.get("name")).isNotEmpty();
+        }
+        assertThat(structured).isGreaterThanOrEqualTo(EventType.values().length);
+    }
+
+    @Test
+    void theBinaryModeMessageAllowsExtensionHeadersWithCloudEventsNames() {
+        Schema schema = headerSchema(doc.at("/components/messages/taskEventBinaryMode/headers"));
+        Map<String, String> headers = new HashMap<>(Map.of("ce_specversion", "1.0", "ce_id", "e-1", "ce_source", "/my/script",
+                "ce_type", "dev.cube.task.submitted", "ce_subject", "task-1", "ce_time", "2026-01-31T12:00:00Z",
+                "content-type", "application/json"));
+        headers.put("ce_partitionkey", "task-1");
+        headers.put("ce_traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        headers.put("ce_priority", "7");
+        headers.put("traceparent", "not a CloudEvents header, ignored");
+
+        assertThat(schema.validate(headersOf(headers))).isEmpty();
+        headers.put("ce_Priority", "7");
+        assertThat(schema.validate(headersOf(headers))).isNotEmpty();
+    }
+
+    private static Schema headerSchema(JsonNode multiFormatSchema) {
+        assertThat(multiFormatSchema.get("schemaFormat").asText()).isEqualTo("application/schema+json;version=draft-2020-12");
+        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(multiFormatSchema.get("schema"));
+    }
+
+    private static JsonNode headersOf(Map<String, String> headers) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        headers.forEach(node::put);
+        return node;
     }
 
     @Test

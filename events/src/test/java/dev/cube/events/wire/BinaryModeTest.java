@@ -107,9 +107,10 @@ class BinaryModeTest {
         futureVersion.put("ce_schemaversion", utf8("99"));
         assertThat(refusal(futureVersion, dataOf(event)).reason()).contains("unsupported schema version 99");
 
-        Map<String, byte[]> unknownAttribute = headersOf(event);
-        unknownAttribute.put("ce_priority", utf8("high"));
-        assertThat(refusal(unknownAttribute, dataOf(event)).field()).isEqualTo("ce_priority");
+        Map<String, byte[]> badName = headersOf(event);
+        badName.put("ce_Priority", utf8("high"));
+        assertThat(refusal(badName, dataOf(event))).extracting(InvalidEventException::field, InvalidEventException::reason)
+                .containsExactly("ce_Priority", "is not a CloudEvents attribute name: names are lowercase letters a-z and digits 0-9");
 
         Map<String, byte[]> xml = headersOf(event);
         xml.put("content-type", utf8("application/xml"));
@@ -118,6 +119,42 @@ class BinaryModeTest {
         assertThat(refusal(headersOf(event), utf8("not json")).field()).isEqualTo("data");
         assertThat(refusal(headersOf(event), new byte[0]).field()).isEqualTo("data");
         assertThat(refusal(headersOf(event), utf8("{\"workerId\":\"w1\"}")).field()).isEqualTo("data.attempt");
+    }
+
+    @Test
+    void everyOtherCeHeaderIsAnExtensionAttributeKeptAsTextInTheOrderOfTheHeaders() {
+        CubeEvent event = CloudEventCodecTest.sample(EventType.TASK_SUBMITTED);
+        RecordHeaders headers = new RecordHeaders();
+        headersOf(event).forEach(headers::add);
+        headers.add("ce_traceparent", utf8("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+        headers.add("ce_partitionkey", utf8("task-1"));
+        headers.add("ce_priority", utf8("7"));
+        headers.add("ce_team", utf8("caf\u00e9"));
+
+        CubeEvent decoded = CloudEventCodec.decode(headers, dataOf(event));
+
+        assertThat(decoded.extensions()).containsExactly(
+                Map.entry("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+                Map.entry("partitionkey", "task-1"), Map.entry("priority", "7"), Map.entry("team", "caf\u00e9"));
+        assertThat(decoded.withExtensions(Map.of())).isEqualTo(event);
+    }
+
+    @Test
+    void refusesAnExtensionHeaderThatIsNotUtf8OrHasControlCharacters() {
+        CubeEvent event = CloudEventCodecTest.sample(EventType.TASK_SCHEDULED);
+
+        Map<String, byte[]> latin1 = headersOf(event);
+        latin1.put("ce_team", new byte[]{'c', 'a', 'f', (byte) 0xe9});
+        assertThat(refusal(latin1, dataOf(event))).extracting(InvalidEventException::field, InvalidEventException::reason)
+                .containsExactly("ce_team", "must be UTF-8 text");
+
+        Map<String, byte[]> newline = headersOf(event);
+        newline.put("ce_team", utf8("a\nb"));
+        assertThat(refusal(newline, dataOf(event)).reason()).contains("control characters");
+
+        Map<String, byte[]> base64 = headersOf(event);
+        base64.put("ce_data_base64", utf8("e30="));
+        assertThat(refusal(base64, dataOf(event)).field()).isEqualTo("ce_data_base64");
     }
 
     @Test

@@ -470,11 +470,141 @@ class CloudEventCodecTest {
         }
 
         @Test
-        void anUnknownTopLevelAttribute() {
-            InvalidEventException refusal = refusalOf(json -> json.put("priority", "high"));
+        void anAttributeNameThatCloudEventsDoesNotAllow() {
+            InvalidEventException upper = refusalOf(json -> json.put("Priority", "high"));
+            InvalidEventException dash = refusalOf(json -> json.put("trace-id", "abc"));
 
-            assertThat(refusal.field()).isEqualTo("priority");
-            assertThat(refusal.reason()).contains("unknown attribute");
+            assertThat(upper.field()).isEqualTo("Priority");
+            assertThat(upper.reason()).contains("lowercase letters a-z and digits 0-9");
+            assertThat(dash.field()).isEqualTo("trace-id");
+        }
+    }
+
+    @Nested
+    class Extensions {
+
+        private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        private CubeEvent decodeWith(Consumer<ObjectNode> edit) {
+            ObjectNode json = CloudEventCodec.toJson(sample(EventType.TASK_SUBMITTED));
+            edit.accept(json);
+            return CloudEventCodec.decode(json.toString().getBytes(StandardCharsets.UTF_8));
+        }
+
+        private InvalidEventException refusalOf(Consumer<ObjectNode> edit) {
+            InvalidEventException refusal = catchThrowableOfType(InvalidEventException.class, () -> decodeWith(edit));
+            assertThat(refusal).isNotNull();
+            return refusal;
+        }
+
+        @Test
+        void areKeptByNameInTheirOrderWithTheirJsonTypes() {
+            CubeEvent event = decodeWith(json -> json.put("traceparent", TRACEPARENT).put("partitionkey", "task-1")
+                    .put("priority", 7).put("urgent", true).put("team", "payments"));
+
+            assertThat(event.extensions()).containsExactly(Map.entry("traceparent", TRACEPARENT), Map.entry("partitionkey", "task-1"),
+                    Map.entry("priority", 7), Map.entry("urgent", true), Map.entry("team", "payments"));
+            assertThat(event.data()).isEqualTo(sample(EventType.TASK_SUBMITTED).data());
+        }
+
+        @Test
+        void areWrittenBackAsTopLevelAttributesAndRoundTrip() {
+            CubeEvent event = sample(EventType.TASK_RUNNING).withExtensions(Map.of("traceparent", TRACEPARENT, "priority", 7, "urgent", false));
+
+            JsonNode json = parse(CloudEventCodec.encode(event));
+
+            assertThat(json.get("traceparent").asText()).isEqualTo(TRACEPARENT);
+            assertThat(json.get("priority").isInt()).isTrue();
+            assertThat(json.get("urgent").isBoolean()).isTrue();
+            assertThat(CloudEventCodec.decode(CloudEventCodec.encode(event))).isEqualTo(event);
+        }
+
+        @Test
+        void aNullValueIsAnAbsentAttribute() {
+            CubeEvent event = decodeWith(json -> json.putNull("traceparent"));
+
+            assertThat(event.extensions()).isEmpty();
+        }
+
+        @Test
+        void aNameLongerThanTheRecommended20CharactersIsAcceptedUpTo64() {
+            assertThat(decodeWith(json -> json.put("a".repeat(64), "x")).extensions()).containsKey("a".repeat(64));
+
+            InvalidEventException refusal = refusalOf(json -> json.put("a".repeat(65), "x"));
+            assertThat(refusal.field()).isEqualTo("a".repeat(65));
+            assertThat(refusal.reason()).contains("at most 64 characters");
+        }
+
+        @Test
+        void aValueThatIsNotAStringABooleanOrAnInteger() {
+            assertThat(refusalOf(json -> json.putObject("trace").put("id", 1))).extracting(InvalidEventException::field, InvalidEventException::reason)
+                    .containsExactly("trace", "must be a string, a boolean or an integer, not a JSON object");
+            assertThat(refusalOf(json -> json.putArray("tags").add("a")).reason()).isEqualTo("must be a string, a boolean or an integer, not a JSON array");
+            assertThat(refusalOf(json -> json.put("rate", 0.5)).reason()).contains("no fractional numbers");
+            assertThat(refusalOf(json -> json.put("big", 1L << 40)).reason()).isEqualTo("must be an integer from -2147483648 to 2147483647, was 1099511627776");
+        }
+
+        @Test
+        void aStringWithCharactersCloudEventsDisallows() {
+            assertThat(refusalOf(json -> json.put("note", "two\nlines"))).extracting(InvalidEventException::field, InvalidEventException::reason)
+                    .containsExactly("note", "must not contain control characters (U+000A at index 3)");
+            assertThat(refusalOf(json -> json.put("note", "a\u0085b")).reason()).contains("U+0085");
+            String base = CloudEventCodec.toJson(sample(EventType.TASK_SUBMITTED)).toString();
+            String loneSurrogate = base.substring(0, base.length() - 1) + ",\"note\":\"\\uD800\"}";
+            assertThat(catchThrowableOfType(InvalidEventException.class,
+                    () -> CloudEventCodec.decode(loneSurrogate.getBytes(StandardCharsets.UTF_8))).reason()).contains("unpaired surrogate");
+            assertThat(refusalOf(json -> json.put("note", "\uFFFE")).reason()).contains("noncharacter U+FFFE");
+            assertThat(decodeWith(json -> json.put("note", "caf\u00e9 \uD83D\uDE80")).extensions()).containsEntry("note", "caf\u00e9 \uD83D\uDE80");
+            assertThat(refusalOf(json -> json.put("note", "x".repeat(8193))).reason()).isEqualTo("must be at most 8192 characters");
+        }
+
+        @Test
+        void aPartitionKeyIsANonEmptyString() {
+            assertThat(refusalOf(json -> json.put("partitionkey", 5))).extracting(InvalidEventException::field, InvalidEventException::reason)
+                    .containsExactly("partitionkey", "must be a string");
+            assertThat(refusalOf(json -> json.put("partitionkey", "")).reason()).isEqualTo("must not be empty");
+        }
+
+        @Test
+        void dataInBase64IsRefused() {
+            InvalidEventException refusal = refusalOf(json -> json.put("data_base64", "e30="));
+
+            assertThat(refusal.field()).isEqualTo("data_base64");
+            assertThat(refusal.reason()).contains("JSON object");
+        }
+
+        @Test
+        void anEventCannotBeBuiltWithAnExtensionThatCloudEventsDisallows() {
+            CubeEvent event = sample(EventType.TASK_COMPLETED);
+
+            assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> event.withExtensions(Map.of("Trace", "x")))).isNotNull();
+            assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> event.withExtensions(Map.of("id", "x")))).isNotNull();
+            assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> event.withExtensions(Map.of("schemaversion", 2)))).isNotNull();
+            assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> event.withExtensions(Map.of("rate", 0.5)))).isNotNull();
+        }
+    }
+
+    @Nested
+    class Times {
+
+        @Test
+        void theFormCubeWritesAndEveryOtherRfc3339FormReadTheSameAsTheGeneralParser() {
+            for (String time : List.of("2026-01-31T12:00:00Z", "2026-01-31T12:00:00.1Z", "2026-01-31T12:00:00.123456789Z",
+                    "2024-02-29T23:59:59.5Z", "0001-01-01T00:00:00Z", "2026-01-31T13:00:00+01:00", "2026-01-31T12:00:00.25-00:30",
+                    "2026-01-31t12:00:00z")) {
+                assertThat(CloudEventCodec.parseTime(time)).as(time).isEqualTo(java.time.OffsetDateTime.parse(time).toInstant());
+            }
+        }
+
+        @Test
+        void whatTheGeneralParserRefusesIsRefused() {
+            for (String time : List.of("2026-02-30T12:00:00Z", "2025-02-29T12:00:00Z", "2026-13-01T12:00:00Z", "2026-01-31T24:00:00Z",
+                    "2026-01-31T12:60:00Z", "2026-01-31T12:00:60Z", "2026-01-31T12:00:00.1234567891Z", "2026-01-31T12:00:00",
+                    "2026-01-31 12:00:00Z", "2026-1-31T12:00:00Z", "2026-01-31T12:00:0xZ")) {
+                InvalidEventException refusal = catchThrowableOfType(InvalidEventException.class, () -> CloudEventCodec.parseTime(time));
+                assertThat(refusal).as(time).isNotNull();
+                assertThat(refusal.reason()).contains("RFC 3339").contains(time);
+            }
         }
     }
 }

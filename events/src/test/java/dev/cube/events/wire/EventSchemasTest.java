@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -90,6 +91,17 @@ class EventSchemasTest {
         return events;
     }
 
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void anEventWithExtensionAttributesIsValidAgainstTheEnvelope(EventType type) {
+        CubeEvent event = CloudEventCodecTest.sample(type).withExtensions(Map.of("traceparent",
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "partitionkey", "task-1", "priority", 7, "urgent", true));
+        ObjectNode json = CloudEventCodec.toJson(event);
+        json.putNull("tracestate");
+
+        assertThat(ContractSchemas.errors("envelope.json", json)).as("%s", json).isEmpty();
+    }
+
     @Test
     void theEnvelopeNamesExactlyTheEventTypesAndEachHasItsDataSchema() {
         JsonNode envelope = ContractSchemas.named("envelope.json").getSchemaNode();
@@ -130,7 +142,15 @@ class EventSchemasTest {
                 json -> json.put("specversion", "0.3"),
                 json -> json.put("type", "dev.cube.task.exploded"),
                 json -> json.put("time", "yesterday at noon"),
-                json -> json.put("priority", "high"),
+                json -> json.put("Priority", "high"),
+                json -> json.put("trace-id", "abc"),
+                json -> json.putObject("trace").put("id", 1),
+                json -> json.put("rate", 0.5),
+                json -> json.put("big", 1L << 40),
+                json -> json.put("note", "two\nlines"),
+                json -> json.put("partitionkey", 5),
+                json -> json.put("partitionkey", ""),
+                json -> json.put("data_base64", "e30="),
                 json -> json.put("schemaversion", "one"),
                 json -> json.put("data", "run busybox"),
                 json -> spec(json).put("memory", "lots"),

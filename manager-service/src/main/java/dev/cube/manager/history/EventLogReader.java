@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,7 +183,7 @@ public final class EventLogReader implements AutoCloseable {
         if (!record.headers().iterator().hasNext()) {
             return Map.of();
         }
-        Map<String, byte[]> out = new HashMap<>();
+        Map<String, byte[]> out = new LinkedHashMap<>();
         for (Header header : record.headers()) {
             out.put(header.key(), header.value());
         }

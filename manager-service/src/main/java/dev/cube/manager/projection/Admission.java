@@ -1,6 +1,7 @@
 package dev.cube.manager.projection;
 
 import dev.cube.events.CubeEvent;
+import dev.cube.events.ExtensionAttributes;
 import dev.cube.events.topics.Topic;
 import dev.cube.events.wire.InvalidEventException;
 
@@ -9,7 +10,8 @@ import java.util.function.Supplier;
 /**
  * Which records of {@code cube.task-events} the fold takes: the one rule the live projection and
  * every replay of the log share. A record needs a key; it counts only on the partition its key
- * hashes to (elsewhere the manager copies it there); it must decode; its key must be its subject.
+ * hashes to (elsewhere the manager copies it there); it must decode; its key must be its subject,
+ * and its {@code partitionkey} extension, when it has one, too.
  */
 public sealed interface Admission {
 
@@ -46,6 +48,10 @@ public sealed interface Admission {
         }
         if (!key.equals(event.subject())) {
             return new Refused("subject", "the record key '" + key + "' must equal the event subject '" + event.subject() + "' (the task id)");
+        }
+        Object partitionKey = event.extensions().get(ExtensionAttributes.PARTITION_KEY);
+        if (partitionKey != null && !key.equals(partitionKey)) {
+            return new Refused(ExtensionAttributes.PARTITION_KEY, "the partitionkey '" + partitionKey + "' must equal the record key '" + key + "' (the task id)");
         }
         return new Admitted(event);
     }
