@@ -143,6 +143,9 @@ class CloudEventsSdkIT {
     void everyRecordOnCubesCloudEventsTopicsIsAValidCloudEventForTheSdksDeserializer() {
         String id = cluster.submit("{\"image\":\"cube/busybox:local\",\"command\":[\"echo\",\"read me back\"]}");
         cluster.awaitState(id, "Completed");
+        // An operator's requests, so that cube.worker-admin holds some too.
+        assertThat(cluster.post("/api/v1/workers/" + cluster.workerId + "/drain", "").statusCode()).isEqualTo(202);
+        assertThat(cluster.post("/api/v1/workers/" + cluster.workerId + "/undrain", "").statusCode()).isEqualTo(202);
         List<Topic<?, ?>> cloudEventTopics = Topics.ALL.stream().filter(t -> t.valueSerde() instanceof CubeEventSerde).toList();
         assertThat(cloudEventTopics).contains(Topics.TASK_EVENTS, Topics.WORKERS);
 

@@ -7,6 +7,7 @@ import dev.cube.core.worker.WorkerState;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.topics.JsonSerde;
 import dev.cube.events.topics.Topics;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -113,8 +114,19 @@ public final class TaskProjection {
         };
     }
 
+    /** {@code serializer} for a sink fed with Objects; the headers reach it (the CloudEvents serde sets content-type there). */
     @SuppressWarnings("unchecked")
     private static <T> Serializer<Object> anyOf(Serializer<T> serializer) {
-        return (topic, value) -> serializer.serialize(topic, (T) value);
+        return new Serializer<>() {
+            @Override
+            public byte[] serialize(String topic, Object value) {
+                return serializer.serialize(topic, (T) value);
+            }
+
+            @Override
+            public byte[] serialize(String topic, Headers headers, Object value) {
+                return serializer.serialize(topic, headers, (T) value);
+            }
+        };
     }
 }
