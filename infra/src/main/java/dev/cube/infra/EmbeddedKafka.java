@@ -69,6 +69,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * Runs a broker as a process of its own, until it is told to stop (SIGTERM stops it cleanly; SIGKILL
+     * is a crash): {@code EmbeddedKafka <data dir> <port>}. For tests that stop, kill and restart a broker
+     * apart from the rest of Cube ({@link KafkaProcess}); prints {@code READY <bootstrap>} once it answers.
+     */
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: EmbeddedKafka <data dir> <port>");
+            System.exit(2);
+        }
+        EmbeddedKafka kafka = start(Path.of(args[0]), Integer.parseInt(args[1]));
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "embedded-kafka-shutdown"));
+        System.out.println("READY " + kafka.bootstrapServers());
+        System.out.flush();
+    }
+
     private static Properties brokerProperties(Path dataDir, int brokerPort, int controllerPort) {
         Properties p = new Properties();
         p.putAll(Map.ofEntries(

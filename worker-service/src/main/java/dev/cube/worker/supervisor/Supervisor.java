@@ -18,17 +18,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -112,6 +111,9 @@ public final class Supervisor implements AutoCloseable {
      * engine calls it starts go on in the background.
      */
     public void converge(Map<String, DesiredAttempt> desired) {
+        // What was done and what is under way, taken before the engine is asked: an action that ends after this
+        // counts as under way, so the plan never pairs a listing older than an action with that action's memory.
+        Reconciler.Memory memory = snapshot();
         List<ContainerInfo> listed;
         try {
             listed = runtime.listOwnedBy(workerId);
@@ -129,34 +131,47 @@ public final class Supervisor implements AutoCloseable {
         containers = (int) listed.stream().filter(c -> !c.status().hasFinished()).count();
         forget(desired, listed);
         failUnhealthy(desired, listed);
-        for (Action action : Reconciler.plan(desired, listed, memory())) {
-            if (busy.add(action.key())) {
-                pool.execute(() -> {
-                    try {
-                        carryOut(action);
-                    } catch (EngineUnavailableException e) {
-                        LOG.warn("Worker {}: {}; {} waits", workerId, e.getMessage(), action.key());
-                    } catch (RuntimeException e) {
-                        LOG.warn("Worker {}: {} for {} failed: {}", workerId, action.getClass().getSimpleName(), action.key(), e.toString());
-                    } finally {
-                        busy.remove(action.key());
-                    }
-                });
-            }
+        for (Action action : Reconciler.plan(desired, listed, memory)) {
+            launch(action);
         }
     }
 
-    private Reconciler.Memory memory() {
+    /** Carries out {@code action} in the background, one action per attempt at a time. */
+    private void launch(Action action) {
+        if (!busy.add(action.key())) {
+            return;
+        }
+        CompletableFuture<?> done;
+        try {
+            done = carryOut(action);
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((ignored, error) -> {
+            busy.remove(action.key());
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof EngineUnavailableException) {
+                LOG.warn("Worker {}: {}; {} waits", workerId, cause.getMessage(), action.key());
+            } else if (cause != null) {
+                LOG.warn("Worker {}: {} for {} failed: {}", workerId, action.getClass().getSimpleName(), action.key(), cause.toString());
+            }
+        });
+    }
+
+    private Reconciler.Memory snapshot() {
+        Set<String> busyNow = Set.copyOf(busy);
+        Map<String, Set<Done>> doneNow = new HashMap<>();
+        done.forEach((key, what) -> doneNow.put(key, EnumSet.copyOf(what)));
         return new Reconciler.Memory() {
             @Override
             public boolean did(String key, Done what) {
-                Set<Done> of = done.get(key);
+                Set<Done> of = doneNow.get(key);
                 return of != null && of.contains(what);
             }
 
             @Override
             public boolean busy(String key) {
-                return busy.contains(key);
+                return busyNow.contains(key);
             }
         };
     }
@@ -185,58 +200,59 @@ public final class Supervisor implements AutoCloseable {
             String key = DesiredAttempt.key(failure.taskId(), failure.attempt());
             DesiredAttempt wanted = desired.get(key);
             ContainerInfo container = running.stream().filter(c -> c.id().equals(failure.containerId())).findFirst().orElse(null);
-            if (wanted == null || container == null || !busy.add(key)) {
-                continue;
+            if (wanted != null && container != null) {
+                launch(new Reconciler.FailUnhealthy(wanted, container, failure.reason()));
             }
-            pool.execute(() -> {
-                try {
-                    carryOut(new Reconciler.FailUnhealthy(wanted, container, failure.reason()));
-                } catch (RuntimeException e) {
-                    LOG.warn("Worker {}: failing {} as unhealthy failed: {}", workerId, key, e.toString());
-                } finally {
-                    busy.remove(key);
-                }
-            });
         }
         health.probeDue(running, System.nanoTime());
     }
 
-    private void carryOut(Action action) {
-        switch (action) {
-            case Reconciler.Start start -> start(start.desired());
+    /**
+     * Starts what {@code action} says; the future completes once all of it is done, its report included.
+     * Engine calls run on the pool; a report is only a send to the log, made from the calling thread.
+     */
+    private CompletableFuture<?> carryOut(Action action) {
+        return switch (action) {
+            case Reconciler.Start start -> onPool(() -> start(start.desired()));
             case Reconciler.ReportRunning report -> report(report.key(), Done.REPORTED_RUNNING, "running", running(report.container()));
             case Reconciler.ReportExit report -> {
                 String healthFailure = healthFailures.get(report.container().id());
                 TaskEvent outcome = healthFailure != null
                         ? new TaskEvent.Failed(report.container().attempt(), report.container().exitCode(), healthFailure, false)
                         : outcome(report.container());
-                report(report.key(), Done.REPORTED_EXIT, outcome instanceof TaskEvent.Completed ? "completed" : "failed", outcome);
                 LOG.info("Task {} attempt {} {}", report.desired().taskId(), report.desired().attempt(),
                         outcome instanceof TaskEvent.Failed f ? "failed: " + f.reason() : "completed");
+                yield report(report.key(), Done.REPORTED_EXIT, outcome instanceof TaskEvent.Completed ? "completed" : "failed", outcome);
             }
-            case Reconciler.FailUnhealthy unhealthy -> failUnhealthy(unhealthy);
-            case Reconciler.Stop stop -> {
+            case Reconciler.FailUnhealthy unhealthy -> onPool(() -> failUnhealthy(unhealthy));
+            case Reconciler.Stop stop -> onPool(() -> {
                 runtime.stop(stop.container().id(), settings.stopGrace());
                 LOG.info("Stopped task {} attempt {} (container {}): {}", stop.desired().taskId(), stop.desired().attempt(),
                         shortId(stop.container().id()), reason(stop.desired()));
-                reportStopped(stop.desired());
-            }
+                return reportStopped(stop.desired());
+            });
             case Reconciler.ReportStopped stopped -> reportStopped(stopped.desired());
             case Reconciler.ReportVanished vanished -> {
                 LOG.warn("Task {} attempt {} started but its container is gone: reporting it failed", vanished.desired().taskId(),
                         vanished.desired().attempt());
-                report(vanished.key(), Done.REPORTED_VANISHED, "failed", new TaskEvent.Failed(vanished.desired().attempt(), null,
+                yield report(vanished.key(), Done.REPORTED_VANISHED, "failed", new TaskEvent.Failed(vanished.desired().attempt(), null,
                         "its container is gone from the engine", false));
             }
-            case Reconciler.Remove remove -> {
+            case Reconciler.Remove remove -> onPool(() -> {
                 LOG.info("Removing container {} of {}: its attempt is not in the desired set", shortId(remove.container().id()), remove.key());
                 runtime.stopAndRemove(remove.container().id(), remove.container().status().hasFinished() ? Duration.ZERO : settings.stopGrace());
                 health.forget(remove.container().id());
-            }
-        }
+                return CompletableFuture.completedFuture(null);
+            });
+        };
     }
 
-    private void start(DesiredAttempt desired) {
+    /** Runs an engine call on the pool; the future completes when the report it leads to (if any) is acknowledged. */
+    private CompletableFuture<?> onPool(java.util.function.Supplier<CompletableFuture<?>> work) {
+        return CompletableFuture.supplyAsync(work, pool).thenCompose(report -> report);
+    }
+
+    private CompletableFuture<?> start(DesiredAttempt desired) {
         ContainerInfo container;
         try {
             container = runtime.start(workerId, desired.taskId(), desired.attempt(), desired.spec());
@@ -245,45 +261,44 @@ public final class Supervisor implements AutoCloseable {
         } catch (ContainerRuntimeException e) {
             String reason = e instanceof ImageUnavailableException ? e.getMessage() : "cannot start the container: " + e.getMessage();
             LOG.info("Task {} attempt {} failed to start: {}", desired.taskId(), desired.attempt(), reason);
-            report(desired.key(), Done.FAILED_TO_START, "failed", new TaskEvent.Failed(desired.attempt(), null, reason, false));
-            return;
+            return report(desired.key(), Done.FAILED_TO_START, "failed", new TaskEvent.Failed(desired.attempt(), null, reason, false));
         }
         LOG.info("Task {} attempt {} runs in container {}{}", desired.taskId(), desired.attempt(), shortId(container.id()), describe(container));
         if (container.status() == ContainerStatus.RUNNING && !desired.started()) {
-            report(desired.key(), Done.REPORTED_RUNNING, "running", running(container));
+            return report(desired.key(), Done.REPORTED_RUNNING, "running", running(container));
         }
+        return CompletableFuture.completedFuture(null);
     }
 
-    private void failUnhealthy(Reconciler.FailUnhealthy unhealthy) {
+    private CompletableFuture<?> failUnhealthy(Reconciler.FailUnhealthy unhealthy) {
         ContainerInfo container = unhealthy.container();
         if (unhealthy.reason().startsWith("Docker") && runtime.inspect(container.id()).filter(ContainerInfo::unhealthy).isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         LOG.info("Task {} attempt {} is unhealthy ({}): stopping container {}", container.taskId(), container.attempt(), unhealthy.reason(),
                 shortId(container.id()));
         healthFailures.put(container.id(), unhealthy.reason());
         health.forget(container.id());
         ContainerInfo stopped = runtime.stop(container.id(), settings.stopGrace()).orElse(container);
-        report(unhealthy.key(), Done.REPORTED_EXIT, "failed", new TaskEvent.Failed(container.attempt(), stopped.exitCode(), unhealthy.reason(), false));
+        return report(unhealthy.key(), Done.REPORTED_EXIT, "failed",
+                new TaskEvent.Failed(container.attempt(), stopped.exitCode(), unhealthy.reason(), false));
     }
 
-    private void reportStopped(DesiredAttempt desired) {
-        report(desired.key(), Done.REPORTED_STOPPED, "stopped", new TaskEvent.Stopped(desired.attempt(), reason(desired)));
+    private CompletableFuture<?> reportStopped(DesiredAttempt desired) {
+        return report(desired.key(), Done.REPORTED_STOPPED, "stopped", new TaskEvent.Stopped(desired.attempt(), reason(desired)));
     }
 
-    /** Appends the report and waits for the log's acknowledgement; only then is it remembered as done. */
-    private void report(String key, Done what, String kind, TaskEvent data) {
+    /** Appends the report; once the log acknowledged it, it is remembered as done. A report that failed is said again later. */
+    private CompletableFuture<?> report(String key, Done what, String kind, TaskEvent data) {
         String taskId = key.substring(0, key.lastIndexOf('/'));
         int attempt = Integer.parseInt(key.substring(key.lastIndexOf('/') + 1));
         CubeEvent event = CubeEvent.withDerivedId(taskId + "/" + attempt + "/" + kind, source, taskId, clock.instant(), data);
-        try {
-            reporter.report(event).get(REPORT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            done.computeIfAbsent(key, k -> EnumSet.noneOf(Done.class)).add(what);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Worker {} could not append {}: {}; it will say it again", workerId, event.id(), e.toString());
-        }
+        return reporter.report(event).orTimeout(REPORT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .thenRun(() -> done.computeIfAbsent(key, k -> EnumSet.noneOf(Done.class)).add(what))
+                .exceptionally(error -> {
+                    LOG.warn("Worker {} could not append {}: {}; it will say it again", workerId, event.id(), error.toString());
+                    return null;
+                });
     }
 
     /** How an exited container ended, as a report of its attempt. */
@@ -322,20 +337,32 @@ public final class Supervisor implements AutoCloseable {
 
     /** Lets the actions under way finish (at most {@code wait}); containers keep running. */
     public void close(Duration wait) {
-        if (!ownsPool) {
-            health.close();
-            return;
-        }
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (ownsPool) {
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    pool.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 pool.shutdownNow();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pool.shutdownNow();
         }
+        awaitIdle(wait);
         health.close();
+    }
+
+    /** Waits (at most {@code wait}) until no action is under way, reports included. */
+    private void awaitIdle(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!busy.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

@@ -1,0 +1,142 @@
+package dev.cube.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Kafka broker in a process of its own ({@link EmbeddedKafka#main}), on a port that stays the
+ * same across restarts, with its log in a directory that survives them: for tests in which the broker is
+ * stopped, killed and started again while the rest of Cube runs. Not thread-safe.
+ */
+public final class KafkaProcess implements AutoCloseable {
+
+    private final Path dataDir;
+    private final int port;
+    private final Path logFile;
+    private Process process;
+
+    private KafkaProcess(Path dataDir, int port) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.logFile = dataDir.resolve("broker.log");
+    }
+
+    /** Starts a broker with its data under {@code dataDir}, on a free port, and waits until it answers. */
+    public static KafkaProcess start(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            KafkaProcess kafka = new KafkaProcess(dataDir, freePort());
+            kafka.start();
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the broker again on the same port and data (after {@link #stop} or {@link #kill}). */
+    public void start() {
+        if (isRunning()) {
+            return;
+        }
+        long readyBefore = readyLines();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx384m",
+                "-cp", System.getProperty("java.class.path"), EmbeddedKafka.class.getName(), dataDir.toString(), String.valueOf(port)));
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a broker process", e);
+        }
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (readyLines() <= readyBefore) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the broker process exited (" + process.exitValue() + "); see " + logFile);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the broker process did not answer within 90 s; see " + logFile);
+            }
+            sleep(100);
+        }
+    }
+
+    /** Stops the broker cleanly (SIGTERM) and waits until it has. */
+    public void stop() {
+        end(false);
+    }
+
+    /** Kills the broker (SIGKILL), as a crash would. */
+    public void kill() {
+        end(true);
+    }
+
+    private void end(boolean kill) {
+        if (process == null) {
+            return;
+        }
+        if (kill) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** How many times a broker of this directory said it was ready, in its output. */
+    private long readyLines() {
+        try {
+            return Files.exists(logFile) ? Files.readAllLines(logFile).stream().filter(line -> line.startsWith("READY ")).count() : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The broker's output, for a test that failed. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
