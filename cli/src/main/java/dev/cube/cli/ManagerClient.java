@@ -134,7 +134,16 @@ public final class ManagerClient {
 
     /** Asks the manager to drain a worker: true if accepted, false if the manager knows no such worker. */
     public boolean drain(String id) {
-        HttpResponse<String> response = send(request(WORKERS + "/" + encode(id) + "/drain")
+        return admin(id, "drain");
+    }
+
+    /** Asks the manager to let a draining worker take work again: true if accepted, false if it knows no such worker. */
+    public boolean undrain(String id) {
+        return admin(id, "undrain");
+    }
+
+    private boolean admin(String id, String request) {
+        HttpResponse<String> response = send(request(WORKERS + "/" + encode(id) + "/" + request)
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         if (response.statusCode() == 404) {
             return false;

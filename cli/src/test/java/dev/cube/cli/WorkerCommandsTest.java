@@ -130,6 +130,17 @@ class WorkerCommandsTest {
     }
 
     @Test
+    void drainUndoShouldPostUndrainAndSaySo() {
+        willAnswer(202, "application/json", "{\"id\":\"dev-worker\",\"status\":\"ready\"}");
+
+        int exit = cube("drain", "--undo", "dev-worker");
+
+        assertThat(exit).isZero();
+        assertThat(requests).containsExactly("POST /api/v1/workers/dev-worker/undrain");
+        assertThat(out.toString().strip()).isEqualTo("undrained dev-worker");
+    }
+
+    @Test
     void drainShouldSayWhenThereIsNoSuchWorker() {
         willAnswer(404, "application/problem+json", "{\"title\":\"Not Found\",\"status\":404}");
 

@@ -153,6 +153,12 @@ class RecoveryIT {
             String late = cluster.submit("{\"image\":\"cube/busybox:local\",\"command\":[\"sh\",\"-c\",\"exit 0\"],\"cpu\":0.1}");
             assertThat(cluster.awaitState(late, "Completed").get("workerId").asText()).isEqualTo(STEADY);
 
+            // Undone, the drain lets the worker take work again: a task only it has room for lands there.
+            assertThat(cluster.post("/api/v1/workers/" + drained + "/undrain", "").statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.worker(drained).get("status").asText().equals("ready"));
+            String big = cluster.submit("{\"image\":\"cube/busybox:local\",\"command\":[\"sh\",\"-c\",\"exit 0\"],\"cpu\":2}");
+            assertThat(cluster.awaitState(big, "Completed").get("workerId").asText()).isEqualTo(drained);
+
             for (String id : ids) {
                 cluster.delete("/api/v1/tasks/" + id);
                 cluster.awaitState(id, "Stopped");
