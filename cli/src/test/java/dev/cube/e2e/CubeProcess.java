@@ -1,5 +1,6 @@
 package dev.cube.e2e;
 
+import dev.cube.infra.JavaProcess;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.worker.WorkerApplication;
 
@@ -7,13 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A manager or a worker of Cube in a JVM of its own, so that a test can stop it (SIGTERM), kill it
@@ -23,16 +21,13 @@ import java.util.concurrent.TimeUnit;
 final class CubeProcess implements AutoCloseable {
 
     private final String name;
-    private final String mainClass;
     private final Map<String, Object> settings;
-    private final Path logFile;
-    private Process process;
+    private final JavaProcess process;
 
     private CubeProcess(String name, String mainClass, Map<String, Object> settings, Path logFile) {
         this.name = name;
-        this.mainClass = mainClass;
         this.settings = settings;
-        this.logFile = logFile;
+        this.process = new JavaProcess(mainClass, settings, List.of(), logFile);
     }
 
     /** A manager on a free HTTP port of its own; {@code settings} are its {@code cube.*} properties. */
@@ -56,57 +51,26 @@ final class CubeProcess implements AutoCloseable {
     }
 
     CubeProcess start() {
-        if (isRunning()) {
-            return this;
-        }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx384m"));
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-        try {
-            Files.createDirectories(logFile.getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name, e);
-        }
+        process.start();
         return this;
     }
 
     boolean isRunning() {
-        return process != null && process.isAlive();
+        return process.isRunning();
     }
 
     /** Asks it to stop (SIGTERM) and waits until it has. */
     void stop() {
-        end(false);
+        process.stop();
     }
 
     /** Kills it (SIGKILL): nothing of it runs any more, nothing was said. */
     void kill() {
-        end(true);
-    }
-
-    private void end(boolean kill) {
-        if (process == null) {
-            return;
-        }
-        if (kill) {
-            process.destroyForcibly();
-        } else {
-            process.destroy();
-        }
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process = null;
+        process.kill();
     }
 
     Path logFile() {
-        return logFile;
+        return process.logFile();
     }
 
     @Override

@@ -7,9 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * A real Kafka broker in a process of its own ({@link EmbeddedKafka#main}), on a port that stays the
@@ -21,12 +20,13 @@ public final class KafkaProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Path logFile;
-    private Process process;
+    private final JavaProcess process;
 
     private KafkaProcess(Path dataDir, int port) {
         this.dataDir = dataDir;
         this.port = port;
         this.logFile = dataDir.resolve("broker.log");
+        this.process = new JavaProcess(EmbeddedKafka.class.getName(), Map.of(), List.of(dataDir.toString(), String.valueOf(port)), logFile);
     }
 
     /** Starts a broker with its data under {@code dataDir}, on a free port, and waits until it answers. */
@@ -46,7 +46,7 @@ public final class KafkaProcess implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        return process != null && process.isAlive();
+        return process.isRunning();
     }
 
     /** Starts the broker again on the same port and data (after {@link #stop} or {@link #kill}). */
@@ -55,18 +55,10 @@ public final class KafkaProcess implements AutoCloseable {
             return;
         }
         long readyBefore = readyLines();
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx384m",
-                "-cp", System.getProperty("java.class.path"), EmbeddedKafka.class.getName(), dataDir.toString(), String.valueOf(port)));
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a broker process", e);
-        }
+        process.start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (readyLines() <= readyBefore) {
-            if (!process.isAlive()) {
+            if (!process.isRunning()) {
                 throw new IllegalStateException("the broker process exited (" + process.exitValue() + "); see " + logFile);
             }
             if (Instant.now().isAfter(deadline)) {
@@ -78,31 +70,12 @@ public final class KafkaProcess implements AutoCloseable {
 
     /** Stops the broker cleanly (SIGTERM) and waits until it has. */
     public void stop() {
-        end(false);
+        process.stop();
     }
 
     /** Kills the broker (SIGKILL), as a crash would. */
     public void kill() {
-        end(true);
-    }
-
-    private void end(boolean kill) {
-        if (process == null) {
-            return;
-        }
-        if (kill) {
-            process.destroyForcibly();
-        } else {
-            process.destroy();
-        }
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process = null;
+        process.kill();
     }
 
     /** How many times a broker of this directory said it was ready, in its output. */

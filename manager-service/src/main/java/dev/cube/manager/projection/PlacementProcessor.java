@@ -182,7 +182,7 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
                         CubeEvent.withDerivedId(task.eventId(), SOURCE, task.taskId(), Instant.ofEpochMilli(timestamp), task.event()), timestamp),
                         TaskProjection.DECISIONS_SINK);
                 case WorkerDecision worker -> {
-                    LOG.warn("worker {}: {}", worker.workerId(), ((WorkerEvent.Lost) worker.event()).reason());
+                    LOG.warn("worker {}: {}", worker.workerId(), worker.event());
                     context.forward(new Record<String, Object>(worker.workerId(),
                             CubeEvent.withDerivedId(worker.eventId(), SOURCE, worker.workerId(), Instant.ofEpochMilli(timestamp), worker.event()), timestamp),
                             TaskProjection.WORKERS_SINK);
