@@ -106,7 +106,7 @@ public final class EventsCommand implements Callable<Integer> {
                 headers.put("Last-Event-ID", lastId);
             }
             try {
-                streams.lines(query(taskId, from) + "&follow=true", "text/event-stream", headers, new SseReader(out));
+                streams.lines(query(taskId, from) + "&follow=true", "text/event-stream", headers, new SseReader(out, spec.commandLine().getErr()));
                 return Cube.EXIT_OK;
             } catch (ManagerStreams.BrokenOffException | ManagerUnreachableException e) {
                 Instant now = Instant.now();
@@ -119,14 +119,20 @@ public final class EventsCommand implements Callable<Integer> {
         }
     }
 
-    /** Server-Sent Events, line by line: an event is its {@code id} and {@code data} lines up to a blank line; comments are skipped. */
+    /**
+     * Server-Sent Events, line by line: an event is its {@code id} and {@code data} lines up to a blank line.
+     * The stream's first comment says where it follows from, which goes to stderr; other comments are skipped.
+     */
     private final class SseReader implements java.util.function.Consumer<String> {
+        private static final String FOLLOWING = ": following from ";
         private final PrintWriter out;
+        private final PrintWriter err;
         private String id;
         private final StringBuilder data = new StringBuilder();
 
-        SseReader(PrintWriter out) {
+        SseReader(PrintWriter out, PrintWriter err) {
             this.out = out;
+            this.err = err;
         }
 
         @Override
@@ -141,6 +147,9 @@ public final class EventsCommand implements Callable<Integer> {
                 }
                 id = null;
                 data.setLength(0);
+            } else if (line.startsWith(FOLLOWING)) {
+                err.println("cube: following the log from " + line.substring(FOLLOWING.length()));
+                err.flush();
             } else if (line.startsWith("id:")) {
                 id = value(line);
             } else if (line.startsWith("data:")) {
