@@ -93,7 +93,8 @@ public class EventStreamController {
         if (size < 1 || size > MAX_LIMIT) {
             throw new InvalidQueryException("limit", "must be a whole number from 1 to " + MAX_LIMIT);
         }
-        return TaskController.json(page(new EventFeed(bootstrapServers, filter, workerTopics && filter.wantsWorkerTopics(), start, first), size));
+        ObjectNode page = page(new EventFeed(bootstrapServers, filter, workerTopics && filter.wantsWorkerTopics(), start, first), size);
+        return HttpResponse.ok(Json.MAPPER.writeValueAsString(page)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     /** Up to {@code size} events from the feed's start, no further than where the log ended when asked; with the cursor to go on from. */
