@@ -71,10 +71,16 @@ public final class TaskProjection {
      */
     public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
                                  Map<Integer, Long> lastRecordAtStart) {
+        return build(applicationId, settings, scheduler, retryInterval, lastRecordAtStart, ProjectionObserver.NONE);
+    }
+
+    /** The same topology, whose processors tell {@code observer} how they go (health, metrics). */
+    public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
+                                 Map<Integer, Long> lastRecordAtStart, ProjectionObserver observer) {
         String controlTopic = ControlTopic.name(applicationId);
         Topology topology = new Topology();
         topology.addSource(TASK_EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.TASK_EVENTS.name());
-        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart), TASK_EVENTS_SOURCE);
+        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart, observer), TASK_EVENTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASK_STATE_STORE),
                 Serdes.String(), new JsonSerde<>(TaskState.class)), FOLD);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIRST_OFFSETS_STORE),
@@ -83,7 +89,7 @@ public final class TaskProjection {
         topology.addSource(CONTROL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), controlTopic);
         topology.addSource(WORKERS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKERS.name());
         topology.addSource(ADMIN_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKER_ADMIN.name());
-        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic),
+        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic, observer),
                 CONTROL_SOURCE, WORKERS_SOURCE, ADMIN_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WORKERS_STORE),
                 Serdes.String(), new JsonSerde<>(WorkerState.class)), PLACEMENT);
