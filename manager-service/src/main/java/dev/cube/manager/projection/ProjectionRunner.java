@@ -54,7 +54,8 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
 
     private final KafkaStreams streams;
 
-    public ProjectionRunner(ManagerSettings settings) {
+    /** @param observers told how the processors go (health, metrics); see {@link ProjectionObserver} */
+    public ProjectionRunner(ManagerSettings settings, List<ProjectionObserver> observers) {
         Topic<String, byte[]> control = ControlTopic.topic(settings.applicationId());
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.ALL);
         topics.add(control);
@@ -76,7 +77,7 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         PlacementStage.Settings stage = new PlacementStage.Settings(settings.workerTtl(), settings.workerGrace(), settings.logGap(), partitions);
         this.streams = new KafkaStreams(TaskProjection.build(settings.applicationId(), stage, Scheduler.named(settings.scheduler()),
-                settings.placementInterval(), lastRecordAtStart, settings.foldBatch()), props);
+                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers)), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("the projection's stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -88,6 +89,11 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The Streams application, for the manager's health and metrics ({@link ProjectionProgress}). */
+    KafkaStreams streams() {
+        return streams;
     }
 
     // ---- TaskReads ----

@@ -63,6 +63,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
     private final int partitions;
     private final Map<Integer, Long> lastRecordAtStart;
     private final Duration emitInterval;
+    private final ProjectionObserver observer;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, FoldedTask> tasks;
@@ -82,11 +83,13 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
      * @param partitions        how many partitions {@code cube.task-events} has
      * @param lastRecordAtStart for each partition, the offset of its last record when the projection started (-1: none)
      * @param emitInterval      how often the changed tasks' outputs are written
+     * @param observer          told how the fold goes (health, metrics)
      */
-    TaskFoldProcessor(int partitions, Map<Integer, Long> lastRecordAtStart, Duration emitInterval) {
+    TaskFoldProcessor(int partitions, Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer) {
         this.partitions = partitions;
         this.lastRecordAtStart = lastRecordAtStart;
         this.emitInterval = emitInterval;
+        this.observer = observer;
     }
 
     @Override
@@ -95,6 +98,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         this.tasks = context.getStateStore(TaskProjection.TASK_STATE_STORE);
         this.partition = context.taskId().partition();
         this.caughtUpSent = false;
+        observer.foldStarted(partition);
         owing.clear();
         recent.clear();
         // What a crash or a move left unwritten: the store says it, the next batch writes it.
@@ -141,10 +145,12 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
             case Admission.Misplaced ignored -> {
                 // A client whose partitioner is not murmur2 put it there: copy it to its task's partition, where it is folded.
                 context.forward(record, TaskProjection.RELAY_SINK);
+                observer.folded(ProjectionObserver.Outcome.RELAYED);
                 return;
             }
             case Admission.Refused refused -> {
-                deadLetter(context, record, refused.field(), refused.reason());
+                observer.folded(ProjectionObserver.Outcome.INVALID);
+                deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, refused.field(), refused.reason());
                 return;
             }
         }
@@ -152,11 +158,16 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         FoldedTask folded = lookup(id);
         TaskState before = folded == null ? null : folded.state();
         switch (TaskStateMachine.evolve(before, event)) {
-            case Evolution.Duplicate ignored -> {
+            case Evolution.Duplicate ignored -> observer.folded(ProjectionObserver.Outcome.DUPLICATE);
+            case Evolution.Ignored ignored -> {
+                observer.folded(ProjectionObserver.Outcome.IGNORED);
+                LOG.debug("ignored {} {}: {}", event.type().typeName(), event.id(), ignored.reason());
             }
-            case Evolution.Ignored ignored -> LOG.debug("ignored {} {}: {}", event.type().typeName(), event.id(), ignored.reason());
-            case Evolution.Rejected rejected ->
-                    deadLetter(context, record, null, "rejected " + event.type().typeName() + " " + event.id() + ": " + rejected.reason());
+            case Evolution.Rejected rejected -> {
+                observer.folded(ProjectionObserver.Outcome.REJECTED);
+                deadLetter(context, observer, record, ProjectionObserver.DeadLetter.REJECTED, null,
+                        "rejected " + event.type().typeName() + " " + event.id() + ": " + rejected.reason());
+            }
             case Evolution.Applied applied -> {
                 TaskState after = applied.state();
                 long desiredRevision = folded == null ? -1 : folded.desiredRevision();
@@ -170,6 +181,8 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
                 tasks.put(id, next);
                 recent.remove(id);
                 owing.put(id, next);
+                observer.folded(ProjectionObserver.Outcome.APPLIED);
+                observer.applied(before, after, caughtUpSent);
             }
         }
     }
@@ -230,10 +243,12 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         LOG.info("the fold of partition {} has caught up with the log as it was at start", partition);
         context.forward(new Record<String, Object>(ControlTopic.caughtUpKey(partition), new ControlTopic.CaughtUp(partition), timestamp),
                 TaskProjection.CONTROL_SINK);
+        observer.caughtUp(partition);
     }
 
     /** Sends {@code record} to {@code cube.dead-letters} untouched, with headers saying why and where it came from. */
-    static void deadLetter(ProcessorContext<String, Object> context, Record<String, byte[]> record, String field, String reason) {
+    static void deadLetter(ProcessorContext<String, Object> context, ProjectionObserver observer, Record<String, byte[]> record,
+                           ProjectionObserver.DeadLetter why, String field, String reason) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.add(DeadLetterHeaders.REASON, reason.getBytes(StandardCharsets.UTF_8));
         if (field != null) {
@@ -245,6 +260,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
             headers.add(DeadLetterHeaders.OFFSET, String.valueOf(meta.offset()).getBytes(StandardCharsets.UTF_8));
         });
         LOG.warn("dead letter (key {}): {}{}", record.key(), field == null ? "" : field + ": ", reason);
+        observer.deadLettered(context.recordMetadata().map(RecordMetadata::topic).orElse(null), why, field);
         context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers), TaskProjection.DEAD_LETTERS_SINK);
     }
 }

@@ -70,10 +70,16 @@ public final class TaskProjection {
      */
     public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
                                  Map<Integer, Long> lastRecordAtStart, Duration emitInterval) {
+        return build(applicationId, settings, scheduler, retryInterval, lastRecordAtStart, emitInterval, ProjectionObserver.NONE);
+    }
+
+    /** The same topology, whose processors tell {@code observer} how they go (health, metrics). */
+    public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
+                                 Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer) {
         String controlTopic = ControlTopic.name(applicationId);
         Topology topology = new Topology();
         topology.addSource(TASK_EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.TASK_EVENTS.name());
-        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart, emitInterval), TASK_EVENTS_SOURCE);
+        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart, emitInterval, observer), TASK_EVENTS_SOURCE);
         // Written at every event the fold applies: Streams' cache keeps the latest per task until a commit, so the changelog
         // and RocksDB get one write per task and commit; the binary serde keeps each write cheap (see FoldedTaskSerde).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASK_STATE_STORE),
@@ -82,7 +88,7 @@ public final class TaskProjection {
         topology.addSource(CONTROL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), controlTopic);
         topology.addSource(WORKERS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKERS.name());
         topology.addSource(ADMIN_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKER_ADMIN.name());
-        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic),
+        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic, observer),
                 CONTROL_SOURCE, WORKERS_SOURCE, ADMIN_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WORKERS_STORE),
                 Serdes.String(), new JsonSerde<>(WorkerState.class)), PLACEMENT);
