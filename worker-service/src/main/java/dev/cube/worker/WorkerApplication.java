@@ -6,8 +6,11 @@ import io.micronaut.runtime.server.EmbeddedServer;
 
 import java.net.URI;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a Cube worker. As a process: {@link #main}; inside another JVM (as {@code cube dev}
@@ -29,24 +32,40 @@ public final class WorkerApplication {
     /** The worker's Micronaut environment: its defaults are in {@code application-worker.yml} (the management port, health, metrics). */
     public static final String ENVIRONMENT = "worker";
 
+    /** How long a stop asked for while the worker starts waits for the start to end before closing what started. */
+    private static final Duration START_WAIT = Duration.ofMinutes(2);
+
     private WorkerApplication() {
     }
 
     public static void main(String[] args) {
-        ApplicationContext context;
+        ApplicationContext context = ApplicationContext.builder()
+                .args(args)
+                .environments(ENVIRONMENT)
+                .properties(Map.of(WorkerFactory.ENABLED, "true"))
+                .build();
+        // Registered before the start: a worker stopped while it starts (its management port still opening) still says it left.
+        CountDownLatch startDone = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                startDone.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (context.isRunning()) {
+                context.close();
+            }
+        }, "cube-worker-shutdown"));
         try {
-            context = ApplicationContext.builder()
-                    .args(args)
-                    .environments(ENVIRONMENT)
-                    .properties(Map.of(WorkerFactory.ENABLED, "true"))
-                    .start();
+            context.start();
             startManagementPort(context);
         } catch (RuntimeException e) {
             System.err.println(oneLine(e));
+            startDone.countDown();
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(context::close, "cube-worker-shutdown"));
+        startDone.countDown();
     }
 
     /**
