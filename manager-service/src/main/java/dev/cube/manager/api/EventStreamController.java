@@ -24,6 +24,13 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import java.time.Clock;
@@ -40,6 +47,7 @@ import java.util.Set;
  * that a client reconnecting with {@code Last-Event-ID} misses nothing and gets nothing twice.
  */
 @Controller("/api/v1/events")
+@Tag(name = "events")
 @Requires(property = ManagerApplication.ENABLED, value = "true")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class EventStreamController {
@@ -65,13 +73,30 @@ public class EventStreamController {
     }
 
     @Get(produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    public HttpResponse<?> events(@QueryValue(defaultValue = "false") String follow,
+    @Operation(operationId = "listEvents", summary = "Read or follow the log's events",
+            description = "The events of cube.task-events (and, with workers=true, cube.workers) in log order, filtered by task, type and worker: "
+                    + "a page with the cursor to go on from, or, with follow=true, Server-Sent Events whose ids are positions on the log "
+                    + "(Last-Event-ID resumes exactly after the last one received).")
+    @ApiResponse(responseCode = "200", description = "a page of events, or the followed stream",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)),
+                       @Content(mediaType = MediaType.TEXT_EVENT_STREAM, schema = @Schema(type = "string",
+                               description = "event: the CloudEvent type; id: the position after it; data: the CloudEvent as JSON"))})
+    @ApiResponse(responseCode = "400", description = "a query parameter or Last-Event-ID is invalid (errors[].field names it)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "too many streamed answers are open; retry after Retry-After", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<?> events(@Parameter(description = "follow the log as Server-Sent Events", schema = @Schema(type = "boolean", defaultValue = "false"))
+                                  @QueryValue(defaultValue = "false") String follow,
+                                  @Parameter(description = "beginning, end, or a cursor (a page's next, an SSE id) such as 0:42,1:17,2:88,3:5")
                                   @QueryValue(defaultValue = "") String from,
-                                  @QueryValue(defaultValue = "") String task,
+                                  @Parameter(description = "only this task's events") @QueryValue(defaultValue = "") String task,
+                                  @Parameter(description = "only these event types, separated by commas (dev.cube.task.completed, task.completed or completed)")
                                   @QueryValue(defaultValue = "") String type,
-                                  @QueryValue(defaultValue = "") String worker,
+                                  @Parameter(description = "only the events of this worker") @QueryValue(defaultValue = "") String worker,
+                                  @Parameter(description = "the workers' events (cube.workers) too", schema = @Schema(type = "boolean", defaultValue = "false"))
                                   @QueryValue(defaultValue = "false") String workers,
+                                  @Parameter(description = "at most this many events in a page",
+                                          schema = @Schema(type = "integer", minimum = "1", maximum = "" + MAX_LIMIT, defaultValue = "" + DEFAULT_LIMIT))
                                   @QueryValue(defaultValue = "" + DEFAULT_LIMIT) String limit,
+                                  @Parameter(in = ParameterIn.HEADER, name = "Last-Event-ID", description = "resume a followed stream after this SSE id")
                                   @Header(value = "Last-Event-ID", defaultValue = "") String lastEventId) throws JsonProcessingException {
         boolean following = bool(follow, "follow");
         boolean workerTopics = bool(workers, "workers");
@@ -188,7 +213,7 @@ public class EventStreamController {
 
     @Error(exception = InvalidQueryException.class)
     public HttpResponse<String> invalid(InvalidQueryException e) {
-        return Problem.invalid(e.getMessage().startsWith("Last-Event-ID") ? "Invalid header" : "Invalid query", e.violations());
+        return Problem.respond(ProblemException.invalid(e.getMessage().startsWith("Last-Event-ID") ? "Invalid header" : "Invalid query", e.violations()).problem());
     }
 
     @Error(exception = Streams.TooManyStreamsException.class)

@@ -23,6 +23,12 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Flux;
 
 import java.nio.charset.StandardCharsets;
@@ -38,6 +44,7 @@ import java.util.List;
  * the lines are shipped (chunked), and ends when the attempt has ended and its output is all read.
  */
 @Controller("/api/v1/tasks")
+@Tag(name = "tasks")
 @Requires(property = ManagerApplication.ENABLED, value = "true")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class LogController {
@@ -64,10 +71,26 @@ public class LogController {
     }
 
     @Get(value = "/{id}/logs", produces = {MediaType.TEXT_PLAIN, NDJSON})
+    @Operation(operationId = "getTaskLogs", summary = "Read an attempt's output",
+            description = "What the attempt's container wrote on stdout and stderr, from cube.task-logs: as text (one line per line) or, with "
+                    + "Accept: application/x-ndjson, one JSON record per line (seq, stream, time, line; cut and end markers). With follow=true "
+                    + "the answer is streamed (chunked) as lines are written, until the attempt has ended and its output is read.")
+    @ApiResponse(responseCode = "200", description = "the output, streamed when followed",
+            content = {@Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = "string")),
+                       @Content(mediaType = NDJSON, schema = @Schema(type = "string", description = "one OutputRecord JSON document per line"))})
+    @ApiResponse(responseCode = "400", description = "a query parameter is invalid (errors[].field names it)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "too many streamed answers are open, or the store is not ready; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public HttpResponse<Flux<String>> logs(@PathVariable String id, HttpRequest<?> request,
+                                           @Parameter(description = "the attempt (1 to the task's attempts); the last by default")
                                            @QueryValue(defaultValue = "") String attempt,
-                                           @QueryValue(defaultValue = "") String stream,
+                                           @Parameter(description = "only stdout or only stderr") @QueryValue(defaultValue = "") String stream,
+                                           @Parameter(description = "stream the output as it is written, until the attempt has ended",
+                                                   schema = @Schema(type = "boolean", defaultValue = "false"))
                                            @QueryValue(defaultValue = "false") String follow,
+                                           @Parameter(description = "only records numbered above this seq (to go on after a broken follow)",
+                                                   schema = @Schema(type = "integer", minimum = "0", defaultValue = "0"))
                                            @QueryValue(defaultValue = "0") String after) {
         OutputRecord.Stream only = switch (stream.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "" -> null;
@@ -191,12 +214,12 @@ public class LogController {
 
     @Error(exception = InvalidQueryException.class)
     public HttpResponse<String> invalid(InvalidQueryException e) {
-        return Problem.invalid("Invalid query", e.violations());
+        return Problem.respond(ProblemException.invalid("Invalid query", e.violations()).problem());
     }
 
     @Error(exception = NoSuchTaskException.class)
     public HttpResponse<String> noSuchTask(NoSuchTaskException e) {
-        return Problem.notFound(e.getMessage());
+        return Problem.respond(ProblemException.notFound(e.getMessage()).problem());
     }
 
     @Error(exception = Streams.TooManyStreamsException.class)
