@@ -14,8 +14,10 @@ import dev.cube.events.wire.TaskSpecCodec;
 import dev.cube.manager.EventPublisher;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.ManagerSettings;
+import dev.cube.manager.history.AsOfReads;
 import dev.cube.manager.history.Step;
 import dev.cube.manager.history.TaskHistory;
+import dev.cube.manager.read.FoldPositions;
 import dev.cube.manager.read.ProjectionUnavailableException;
 import dev.cube.manager.read.TaskReads;
 import io.micronaut.context.annotation.Requires;
@@ -41,6 +43,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.annotation.PreDestroy;
 
 import java.net.URI;
 import java.time.Clock;
@@ -69,13 +72,20 @@ public class TaskController {
     private final EventPublisher publisher;
     private final TaskReads projection;
     private final TaskHistory history;
+    private final AsOfReads asOfReads;
     private final Clock clock;
 
-    public TaskController(EventPublisher publisher, TaskReads projection, ManagerSettings settings, Clock clock) {
+    public TaskController(EventPublisher publisher, TaskReads projection, FoldPositions positions, ManagerSettings settings, Clock clock) {
         this.publisher = publisher;
         this.projection = projection;
         this.history = new TaskHistory(settings.bootstrapServers());
+        this.asOfReads = new AsOfReads(settings.bootstrapServers(), projection, positions);
         this.clock = clock;
+    }
+
+    @PreDestroy
+    void close() {
+        asOfReads.close();
     }
 
     @Post
@@ -136,7 +146,7 @@ public class TaskController {
             throw ProblemException.invalidQuery("limit", "must be a whole number from 1 to " + MAX_LIMIT);
         }
         if (asOf != null && !asOf.isBlank()) {
-            return page(history.allAsOf(instant(asOf)).values().iterator(), wanted, from, size);
+            return page(asOfReads.all(instant(asOf)).values().iterator(), wanted, from, size);
         }
         TaskStatus filter = wanted;
         return projection.readAll(all -> page(all, filter, from, size));
@@ -177,8 +187,7 @@ public class TaskController {
                         @QueryValue @Nullable String asOf) {
         if (asOf != null && !asOf.isBlank()) {
             Instant at = instant(asOf);
-            Long first = projection.firstOffset(id).orElse(null);
-            TaskState then = first == null ? null : history.asOf(id, first, at).map(TaskState::forReaders).orElse(null);
+            TaskState then = asOfReads.task(id, at).orElse(null);
             if (then == null) {
                 throw ProblemException.notFound("no task " + id + " as of " + at);
             }
