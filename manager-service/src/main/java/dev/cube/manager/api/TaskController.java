@@ -21,6 +21,7 @@ import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.history.Step;
 import dev.cube.manager.history.TaskHistory;
 import dev.cube.manager.read.ProjectionUnavailableException;
+import dev.cube.manager.read.TaskPage;
 import dev.cube.manager.read.TaskReads;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
@@ -40,7 +41,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -92,7 +92,8 @@ public class TaskController {
     public HttpResponse<String> list(@QueryValue(defaultValue = "") String state,
                                      @QueryValue(defaultValue = "0") String offset,
                                      @QueryValue(defaultValue = "" + DEFAULT_LIMIT) String limit,
-                                     @QueryValue(defaultValue = "") String asOf) throws JsonProcessingException {
+                                     @QueryValue(defaultValue = "") String asOf,
+                                     @QueryValue(defaultValue = "false") String partial) throws JsonProcessingException {
         TaskStatus wanted = null;
         if (!state.isBlank()) {
             wanted = parseState(state);
@@ -108,41 +109,34 @@ public class TaskController {
         if (size == null) {
             return Problem.invalid("Invalid query", List.of(new Violation("limit", "must be a whole number from 1 to " + MAX_LIMIT)));
         }
+        if (!partial.equals("true") && !partial.equals("false")) {
+            return Problem.invalid("Invalid query", List.of(new Violation("partial", "must be true or false")));
+        }
         if (!asOf.isBlank()) {
             Instant at = HistoryViews.parseInstant(asOf);
             if (at == null) {
                 return invalidAsOf();
             }
-            return json(page(history.allAsOf(at).values().iterator(), wanted, from, size));
+            return json(page(TaskPage.of(history.allAsOf(at).values().iterator(), wanted, from, size), from, size));
         }
-        TaskStatus filter = wanted;
-        return json(projection.readAll(all -> page(all, filter, from, size)));
+        return json(page(projection.list(wanted, from, size, partial.equals("true")), from, size));
     }
 
-    private static ObjectNode page(Iterator<TaskState> all, TaskStatus wanted, int from, int size) {
+    private static ObjectNode page(TaskPage tasks, int from, int size) {
         ArrayNode items = Json.MAPPER.createArrayNode();
-        int matched = 0;
-        boolean more = false;
-        while (all.hasNext()) {
-            TaskState task = all.next();
-            if (wanted != null && task.state() != wanted) {
-                continue;
-            }
-            if (matched++ < from) {
-                continue;
-            }
-            if (items.size() == size) {
-                more = true;
-                break;
-            }
-            items.add(TaskViews.view(task));
-        }
+        tasks.items().forEach(task -> items.add(TaskViews.view(task)));
         ObjectNode page = Json.MAPPER.createObjectNode();
         page.set("items", items);
-        if (more) {
+        if (tasks.more()) {
             page.put("nextOffset", from + size);
         } else {
             page.putNull("nextOffset");
+        }
+        page.put("total", tasks.total());
+        page.put("partial", tasks.partial());
+        if (tasks.partial()) {
+            ArrayNode missing = page.putArray("unavailablePartitions");
+            tasks.unavailablePartitions().forEach(missing::add);
         }
         return page;
     }

@@ -1,0 +1,136 @@
+package dev.cube.manager.cluster;
+
+import dev.cube.core.placement.Allocation;
+import dev.cube.core.worker.WorkerState;
+import dev.cube.events.state.TaskState;
+import dev.cube.events.state.TaskStatus;
+import dev.cube.manager.ManagerApplication;
+import dev.cube.manager.ManagerSettings;
+import dev.cube.manager.projection.ProjectionRunner;
+import dev.cube.manager.projection.TaskProjection;
+import dev.cube.manager.read.TaskPage;
+import dev.cube.manager.read.WorkerReads.WorkerView;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Reads of the store partitions this instance holds, the active ones or, when asked, a standby copy no
+ * further behind its changelog than {@code cube.manager.max-standby-lag}. Throws
+ * {@link NotHeldHereException} when this instance holds no such copy now. The task stores' partitions are
+ * those of {@code cube.task-events}; the placement stage's stores have one, 0. Thread-safe.
+ */
+@Singleton
+@Requires(property = ManagerApplication.ENABLED, value = "true")
+public final class LocalStores {
+
+    /** The placement stage's stores have one partition: its inputs have one. */
+    public static final int PLACEMENT_PARTITION = 0;
+
+    private final ProjectionRunner projection;
+    private final long maxStandbyLag;
+
+    public LocalStores(ProjectionRunner projection, ManagerSettings settings) {
+        this.projection = projection;
+        this.maxStandbyLag = settings.maxStandbyLag();
+    }
+
+    public Optional<TaskState> task(int partition, String id, Copy copy) {
+        return read(() -> Optional.ofNullable(this.<TaskState>store(TaskProjection.TASK_STATE_STORE, partition, copy).get(id)).map(TaskState::forReaders));
+    }
+
+    public Optional<Long> firstOffset(int partition, String id, Copy copy) {
+        return read(() -> Optional.ofNullable(this.<Long>store(TaskProjection.FIRST_OFFSETS_STORE, partition, copy).get(id)));
+    }
+
+    /** The partition's share of a list: how many of its tasks are in {@code state} (any, when null), and the first {@code wanted} in id order. */
+    public TaskPage.Slice slice(int partition, TaskStatus state, int wanted, Copy copy) {
+        return read(() -> {
+            try (KeyValueIterator<String, TaskState> all = this.<TaskState>store(TaskProjection.TASK_STATE_STORE, partition, copy).all()) {
+                return TaskPage.Slice.of(partition, new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return all.hasNext();
+                    }
+
+                    @Override
+                    public TaskState next() {
+                        return all.next().value.forReaders();
+                    }
+                }, state, wanted);
+            }
+        });
+    }
+
+    public List<WorkerView> workers(Copy copy) {
+        return read(() -> {
+            ReadOnlyKeyValueStore<String, Allocation> allocations = store(TaskProjection.ALLOCATIONS_STORE, PLACEMENT_PARTITION, copy);
+            List<WorkerView> views = new ArrayList<>();
+            try (KeyValueIterator<String, WorkerState> all = this.<WorkerState>store(TaskProjection.WORKERS_STORE, PLACEMENT_PARTITION, copy).all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, WorkerState> next = all.next();
+                    views.add(new WorkerView(next.value, orEmpty(allocations.get(next.key))));
+                }
+            }
+            return views;
+        });
+    }
+
+    public Optional<WorkerView> worker(String id, Copy copy) {
+        return read(() -> Optional.ofNullable(this.<WorkerState>store(TaskProjection.WORKERS_STORE, PLACEMENT_PARTITION, copy).get(id))
+                .map(worker -> new WorkerView(worker,
+                        orEmpty(this.<Allocation>store(TaskProjection.ALLOCATIONS_STORE, PLACEMENT_PARTITION, copy).get(id)))));
+    }
+
+    private static Allocation orEmpty(Allocation allocation) {
+        return allocation == null ? Allocation.EMPTY : allocation;
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition, Copy copy) {
+        KafkaStreams streams = projection.streams().orElseThrow(() -> new NotHeldHereException("the projection has not started yet"));
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition);
+        if (copy == Copy.ANY) {
+            requireFreshCopy(streams, name, partition);
+            query = query.enableStaleStores();
+        }
+        return streams.store(query);
+    }
+
+    private void requireFreshCopy(KafkaStreams streams, String name, int partition) {
+        Map<String, Map<Integer, LagInfo>> lags = streams.allLocalStorePartitionLags();
+        LagInfo lag = lags.getOrDefault(name, Map.of()).get(partition);
+        if (lag == null) {
+            throw new NotHeldHereException("no copy of partition " + partition + " of " + name + " here");
+        }
+        if (lag.offsetLag() > maxStandbyLag) {
+            throw new NotHeldHereException("the copy of partition " + partition + " of " + name + " here is " + lag.offsetLag()
+                    + " records behind its changelog (more than cube.manager.max-standby-lag, " + maxStandbyLag + ")");
+        }
+    }
+
+    private static <T> T read(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (InvalidStateStoreException e) {
+            throw new NotHeldHereException("the store is not available here now (" + e.getMessage() + ")", e);
+        } catch (StreamsException | IllegalStateException e) {
+            throw new NotHeldHereException("the projection is not available here now (" + e.getMessage() + ")", e);
+        }
+    }
+}
