@@ -62,7 +62,10 @@ fi
 [[ -f "$JAR" ]] || fail "no $JAR: the build did not produce it"
 
 cd "$ROOT"
-exec "$JAVA_HOME/bin/java" -Xmx"${BENCH_HEAP:-4g}" \
+# BENCH_JAVA_OPTS: more JVM options, e.g. a flight recording:
+#   BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=bench/target/bench.jfr,settings=profile' bench/run.sh ...
+# shellcheck disable=SC2086
+exec "$JAVA_HOME/bin/java" -Xmx"${BENCH_HEAP:-4g}" ${BENCH_JAVA_OPTS:-} \
     --enable-native-access=ALL-UNNAMED -XX:+EnableDynamicAgentLoading \
     -Dlogback.configurationFile=bench-logback.xml -Dcube.root="$ROOT" \
     -jar "$JAR" "$@"

@@ -6,6 +6,7 @@ import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStatus;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.ManagerSettings;
+import dev.cube.manager.projection.FoldedTask;
 import dev.cube.manager.projection.ProjectionRunner;
 import dev.cube.manager.projection.TaskProjection;
 import dev.cube.manager.read.TaskPage;
@@ -23,6 +24,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -50,18 +52,18 @@ public final class LocalStores {
         this.maxStandbyLag = settings.maxStandbyLag();
     }
 
-    public Optional<TaskState> task(int partition, String id, Copy copy) {
-        return read(() -> Optional.ofNullable(this.<TaskState>store(TaskProjection.TASK_STATE_STORE, partition, copy).get(id)).map(TaskState::forReaders));
-    }
-
-    public Optional<Long> firstOffset(int partition, String id, Copy copy) {
-        return read(() -> Optional.ofNullable(this.<Long>store(TaskProjection.FIRST_OFFSETS_STORE, partition, copy).get(id)));
+    /** The task as partition {@code partition} holds it (null: no such task there), and where its events start. */
+    PeerAnswers.TaskAnswer task(int partition, String id, Copy copy) {
+        return read(() -> {
+            FoldedTask folded = this.<FoldedTask>store(TaskProjection.TASK_STATE_STORE, partition, copy).get(id);
+            return folded == null ? new PeerAnswers.TaskAnswer(null, null) : new PeerAnswers.TaskAnswer(folded.state().forReaders(), folded.firstOffset());
+        });
     }
 
     /** The partition's share of a list: how many of its tasks are in {@code state} (any, when null), and the first {@code wanted} in id order. */
     public TaskPage.Slice slice(int partition, TaskStatus state, int wanted, Copy copy) {
         return read(() -> {
-            try (KeyValueIterator<String, TaskState> all = this.<TaskState>store(TaskProjection.TASK_STATE_STORE, partition, copy).all()) {
+            try (KeyValueIterator<String, FoldedTask> all = this.<FoldedTask>store(TaskProjection.TASK_STATE_STORE, partition, copy).all()) {
                 return TaskPage.Slice.of(partition, new Iterator<>() {
                     @Override
                     public boolean hasNext() {
@@ -70,11 +72,35 @@ public final class LocalStores {
 
                     @Override
                     public TaskState next() {
-                        return all.next().value.forReaders();
+                        return all.next().value.state().forReaders();
                     }
                 }, state, wanted);
             }
         });
+    }
+
+    /**
+     * How many tasks are in each observed state in the partitions of the task stores whose active copy this
+     * instance holds now (of {@code partitions}): summed over the instances, the whole projection's.
+     */
+    public Map<TaskStatus, Long> countsOfActivePartitions(int partitions) {
+        Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+        for (int partition = 0; partition < partitions; partition++) {
+            try {
+                int p = partition;
+                read(() -> {
+                    try (KeyValueIterator<String, FoldedTask> all = this.<FoldedTask>store(TaskProjection.TASK_STATE_STORE, p, Copy.ACTIVE).all()) {
+                        while (all.hasNext()) {
+                            counts.merge(all.next().value.state().state(), 1L, Long::sum);
+                        }
+                    }
+                    return null;
+                });
+            } catch (NotHeldHereException e) {
+                // another instance folds it, or none does now
+            }
+        }
+        return counts;
     }
 
     public List<WorkerView> workers(Copy copy) {

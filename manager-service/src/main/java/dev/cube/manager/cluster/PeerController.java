@@ -8,6 +8,7 @@ import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.api.Problem;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
@@ -16,6 +17,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
 
 import java.util.List;
 
@@ -24,8 +26,10 @@ import java.util.List;
  * store partitions hold, never forwarded further. {@code copy=active} (the default) answers from the
  * active copy only; {@code copy=any} also from a standby within {@code cube.manager.max-standby-lag}.
  * When this instance holds no such copy now, 503 with {@code Retry-After} (a problem, like the public
- * API's): the caller tries another copy. See docs/api.md, "Between managers".
+ * API's): the caller tries another copy. See docs/api.md, "Between managers". Not part of the public API,
+ * so not in its OpenAPI document ({@link Hidden}): its shape follows Cube's version.
  */
+@Hidden
 @Controller(PeerController.BASE)
 @Requires(property = ManagerApplication.ENABLED, value = "true")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -54,8 +58,7 @@ public class PeerController {
     @Get(TASK)
     public HttpResponse<String> task(@PathVariable int partition, @QueryValue String id, @QueryValue(defaultValue = "active") String copy)
             throws JsonProcessingException {
-        Copy which = Copy.parse(copy);
-        return json(new PeerAnswers.TaskAnswer(stores.task(partition, id, which).orElse(null), stores.firstOffset(partition, id, which).orElse(null)));
+        return json(stores.task(partition, id, Copy.parse(copy)));
     }
 
     @Get(TASKS)
@@ -66,11 +69,11 @@ public class PeerController {
             try {
                 status = TaskStatus.valueOf(state);
             } catch (IllegalArgumentException e) {
-                return Problem.invalid("Invalid query", List.of(new Violation("state", "must be one of " + List.of(TaskStatus.values()))));
+                return invalid("state", "must be one of " + List.of(TaskStatus.values()));
             }
         }
         if (wanted < 0) {
-            return Problem.invalid("Invalid query", List.of(new Violation("wanted", "must be 0 or more")));
+            return invalid("wanted", "must be 0 or more");
         }
         return json(stores.slice(partition, status, wanted, Copy.parse(copy)));
     }
@@ -92,7 +95,12 @@ public class PeerController {
 
     @Error(exception = IllegalArgumentException.class)
     public HttpResponse<String> invalid(IllegalArgumentException e) {
-        return Problem.invalid("Invalid query", List.of(new Violation("copy", "must be 'active' or 'any'")));
+        return invalid("copy", "must be 'active' or 'any'");
+    }
+
+    private static HttpResponse<String> invalid(String field, String message) {
+        Problem problem = Problem.of(HttpStatus.BAD_REQUEST, field + ": " + message, List.of(new Violation(field, message)));
+        return HttpResponse.<String>status(HttpStatus.BAD_REQUEST).contentType(Problem.MEDIA_TYPE).body(problem.toJson());
     }
 
     private static HttpResponse<String> json(Object answer) throws JsonProcessingException {

@@ -71,7 +71,7 @@ public final class RoutedReads implements TaskReads, WorkerReads {
     private PeerAnswers.TaskAnswer taskAnswer(String id) {
         int partition = Topic.partitionOf(id, projection.taskPartitions());
         return onPartition(TaskProjection.TASK_STATE_STORE, partition,
-                copy -> new PeerAnswers.TaskAnswer(local.task(partition, id, copy).orElse(null), local.firstOffset(partition, id, copy).orElse(null)),
+                copy -> local.task(partition, id, copy),
                 (peer, copy) -> peers.get(peer, PeerController.taskPath(partition), Map.of("id", id, "copy", copy.parameter()), PeerAnswers.TaskAnswer.class));
     }
 

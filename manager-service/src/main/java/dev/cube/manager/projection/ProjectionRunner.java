@@ -45,13 +45,16 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionRunner.class);
 
     private final ManagerSettings settings;
+    private final List<ProjectionObserver> observers;
     private final int partitions;
     private final Map<Integer, Long> lastRecordAtStart;
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
 
-    public ProjectionRunner(ManagerSettings settings) {
+    /** @param observers told how the processors go (health, metrics); see {@link ProjectionObserver} */
+    public ProjectionRunner(ManagerSettings settings, List<ProjectionObserver> observers) {
         this.settings = settings;
+        this.observers = List.copyOf(observers);
         Topic<String, byte[]> control = ControlTopic.topic(settings.applicationId());
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.ALL);
         topics.add(control);
@@ -77,7 +80,8 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
         }
         PlacementStage.Settings stage = new PlacementStage.Settings(settings.workerTtl(), settings.workerGrace(), settings.logGap(), partitions);
         KafkaStreams created = new KafkaStreams(TaskProjection.build(settings.applicationId(), stage, Scheduler.named(settings.scheduler()),
-                settings.placementInterval(), lastRecordAtStart), properties(settings, endpoint, instanceId));
+                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers), settings.promptCommit()),
+                properties(settings, endpoint, instanceId));
         created.setUncaughtExceptionHandler(e -> {
             LOG.error("the projection's stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -99,7 +103,7 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint.host() + ":" + endpoint.port());
         props.put("processing.exception.handler.global.enabled", true);
@@ -124,7 +128,7 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
         return props;
     }
 
-    /** The running Streams application; empty until the HTTP server has started. */
+    /** The running Streams application (for the reads, the manager's health and metrics); empty until the HTTP server has started. */
     public Optional<KafkaStreams> streams() {
         return Optional.ofNullable(streams);
     }
