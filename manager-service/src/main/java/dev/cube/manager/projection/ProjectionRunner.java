@@ -110,6 +110,9 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // A transaction begun right after a commit finds its partitions still closing the last one
+        // (CONCURRENT_TRANSACTIONS) until the markers are written: retry in 10 ms, not the default 100 ms.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10L);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         if (settings.streamsProtocol()) {
             // KIP-1071: standbys and the session timeout are the group's configuration (StreamsGroupConfig);
