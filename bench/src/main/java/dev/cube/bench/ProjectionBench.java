@@ -12,7 +12,7 @@ import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
 import dev.cube.events.wire.CloudEventCodec;
 import dev.cube.kafka.TopicSetup;
-import dev.cube.manager.projection.ProjectionRunner;
+import dev.cube.manager.read.TaskReads;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -86,7 +86,7 @@ final class ProjectionBench {
                     ApplicationContext manager = stack.startManager(variant);
                     Stack.awaitRunning(manager, 120_000);
                     double startup = (System.nanoTime() - t0) / 1e9;
-                    awaitFolded(Stack.projection(manager), preload.lastTaskOfPartition, options.timeout());
+                    awaitFolded(Stack.reads(manager), preload.lastTaskOfPartition, options.timeout());
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     String appId = manager.getProperty("cube.manager.application-id", String.class).orElseThrow();
                     double lagZero = awaitCaughtUp(offsets, appId, t0, 30_000);
@@ -307,7 +307,7 @@ final class ProjectionBench {
         return true;
     }
 
-    private static void awaitFolded(ProjectionRunner projection, Map<Integer, String> lastOfPartition, Duration timeout) {
+    private static void awaitFolded(TaskReads projection, Map<Integer, String> lastOfPartition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> pending = new ArrayList<>(lastOfPartition.values());
         while (!pending.isEmpty()) {

@@ -19,14 +19,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real single-node Kafka (KRaft, combined broker and controller) running in this JVM from the
- * Maven Central jars: no Docker, nothing installed. Its data lives in {@code dataDir}, so a
- * restarted dev broker keeps its log. Close it to stop it.
+ * A real Kafka node (KRaft, combined broker and controller) running in this JVM from the Maven
+ * Central jars: no Docker, nothing installed. Alone by default ({@link #start(Path, int)}); or one
+ * node of a cluster whose controllers vote together ({@link Node}, as {@link KafkaCluster} starts
+ * them, each in a process of its own). Its data lives in {@code dataDir}, so a restarted broker keeps
+ * its log. Close it to stop it.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -41,13 +45,41 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
+    /**
+     * One node of a cluster: its id, its broker and controller ports, every voter of the controller
+     * quorum ({@code 1@127.0.0.1:9093,2@...}, this node included), and the replication the cluster's own
+     * and new topics get ({@code replicas} copies, {@code minInSync} of which acknowledge a write).
+     */
+    public record Node(int nodeId, int port, int controllerPort, String voters, int replicas, int minInSync) {
+
+        /** A node alone: its own quorum, one copy of everything. */
+        static Node alone(int port, int controllerPort) {
+            return new Node(1, port, controllerPort, "1@127.0.0.1:" + controllerPort, 1, 1);
+        }
+
+        /** The command-line arguments of {@link #main} after the data directory and the port. */
+        List<String> arguments() {
+            return List.of("--node-id", String.valueOf(nodeId), "--controller-port", String.valueOf(controllerPort),
+                    "--voters", voters, "--replicas", String.valueOf(replicas), "--min-in-sync", String.valueOf(minInSync));
+        }
+    }
+
     /** Starts a broker on {@code port} (0 picks a free one) with its log under {@code dataDir}, and waits until it answers. */
     public static EmbeddedKafka start(Path dataDir, int port) {
         try {
-            Files.createDirectories(dataDir);
             int brokerPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
-            Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
+            return start(dataDir, Node.alone(brokerPort, freePort()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded Kafka broker in " + dataDir, e);
+        }
+    }
+
+    /** Starts {@code node} with its log under {@code dataDir}, and waits until it answers (a node of a cluster: until a quorum of its voters runs). */
+    public static EmbeddedKafka start(Path dataDir, Node node) {
+        try {
+            Files.createDirectories(dataDir);
+            int brokerPort = node.port();
+            Properties props = brokerProperties(dataDir, node);
             Path propsFile = dataDir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(propsFile)) {
                 props.store(out, "written by Cube's EmbeddedKafka");
@@ -71,39 +103,57 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Runs a broker as a process of its own, until it is told to stop (SIGTERM stops it cleanly; SIGKILL
-     * is a crash): {@code EmbeddedKafka <data dir> <port>}. For tests that stop, kill and restart a broker
-     * apart from the rest of Cube ({@link KafkaProcess}); prints {@code READY <bootstrap>} once it answers.
+     * is a crash): {@code EmbeddedKafka <data dir> <port>}, alone, or {@code EmbeddedKafka <data dir> <port>
+     * --node-id N --controller-port P --voters 1@127.0.0.1:P1,... --replicas R --min-in-sync M}, a node of
+     * a cluster ({@link Node}). For tests that stop, kill and restart brokers apart from the rest of Cube
+     * ({@link KafkaProcess}, {@link KafkaCluster}); prints {@code READY <bootstrap>} once it answers.
      */
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("usage: EmbeddedKafka <data dir> <port>");
+        if (args.length != 2 && args.length != 12) {
+            System.err.println("usage: EmbeddedKafka <data dir> <port> [--node-id N --controller-port P --voters V --replicas R --min-in-sync M]");
             System.exit(2);
         }
-        EmbeddedKafka kafka = start(Path.of(args[0]), Integer.parseInt(args[1]));
+        Path dataDir = Path.of(args[0]);
+        int port = Integer.parseInt(args[1]);
+        EmbeddedKafka kafka;
+        if (args.length == 2) {
+            kafka = start(dataDir, port);
+        } else {
+            Map<String, String> options = new HashMap<>();
+            for (int i = 2; i + 1 < args.length; i += 2) {
+                options.put(args[i], args[i + 1]);
+            }
+            kafka = start(dataDir, new Node(Integer.parseInt(options.get("--node-id")), port, Integer.parseInt(options.get("--controller-port")),
+                    options.get("--voters"), Integer.parseInt(options.get("--replicas")), Integer.parseInt(options.get("--min-in-sync"))));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "embedded-kafka-shutdown"));
         System.out.println("READY " + kafka.bootstrapServers());
         System.out.flush();
     }
 
-    private static Properties brokerProperties(Path dataDir, int brokerPort, int controllerPort) {
+    private static Properties brokerProperties(Path dataDir, Node node) {
+        String replicas = String.valueOf(node.replicas());
+        String minInSync = String.valueOf(node.minInSync());
         Properties p = new Properties();
         p.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", "1"),
-                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
+                Map.entry("node.id", String.valueOf(node.nodeId())),
+                Map.entry("controller.quorum.voters", node.voters()),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + node.port() + ",CONTROLLER://127.0.0.1:" + node.controllerPort()),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + node.port()),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("log.dirs", dataDir.resolve("log").toAbsolutePath().toString()),
-                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.replication.factor", replicas),
                 Map.entry("offsets.topic.num.partitions", "4"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.replication.factor", replicas),
+                Map.entry("transaction.state.log.min.isr", minInSync),
                 Map.entry("transaction.state.log.num.partitions", "4"),
-                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", replicas),
+                Map.entry("share.coordinator.state.topic.min.isr", minInSync),
+                Map.entry("default.replication.factor", replicas),
+                Map.entry("min.insync.replicas", minInSync),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 Map.entry("num.partitions", "1"),
                 Map.entry("auto.create.topics.enable", "false"),

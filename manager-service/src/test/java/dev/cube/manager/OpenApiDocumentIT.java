@@ -146,6 +146,8 @@ class OpenApiDocumentIT {
         record(cube.get("/api/v1/tasks?asOf=" + Instant.now()));
         record(cube.get("/api/v1/tasks?state=sleepy"));
         record(cube.get("/api/v1/tasks?limit=0"));
+        record(cube.get("/api/v1/tasks?partial=true&limit=5"));
+        record(cube.get("/api/v1/tasks?partial=maybe"));
         record(cube.get("/api/v1/tasks/" + done + "/events"));
         record(cube.get("/api/v1/tasks/" + UUID.randomUUID() + "/events"));
         record(cube.get("/api/v1/tasks/" + done + "/history"));

@@ -3,7 +3,6 @@ package dev.cube.manager.history;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
-import dev.cube.manager.read.FoldPositions;
 import dev.cube.manager.read.TaskReads;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -21,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,17 +46,24 @@ public final class AsOfReads implements AutoCloseable {
 
     private static final long ADMIN_TIMEOUT_MS = 10_000;
 
+    /** The tasks of the partitions this instance folds, with where their events are. */
+    public interface LocalTasks {
+
+        /** Hands {@code sink} every task of {@code partition} and answers true, or answers false when the partition is not folded here. */
+        boolean foldedOf(int partition, Consumer<TaskReads.Folded> sink);
+    }
+
     private final TaskReads store;
-    private final FoldPositions positions;
+    private final LocalTasks local;
     private final TaskHistory history;
     private final String bootstrapServers;
     private final Admin admin;
     private final int partitions;
 
-    public AsOfReads(String bootstrapServers, TaskReads store, FoldPositions positions) {
+    public AsOfReads(String bootstrapServers, TaskReads store, LocalTasks local) {
         this.bootstrapServers = bootstrapServers;
         this.store = store;
-        this.positions = positions;
+        this.local = local;
         this.history = new TaskHistory(bootstrapServers);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG, "cube-manager-as-of"));
@@ -74,7 +82,7 @@ public final class AsOfReads implements AutoCloseable {
         if (bound <= task.firstOffset()) {
             return Optional.empty();
         }
-        long through = positions.foldedThrough(partition).orElse(-1);
+        long through = task.foldedThrough();
         if (task.lastOffset() < bound) {
             if (through >= bound - 1) {
                 return Optional.of(task.state());
@@ -92,56 +100,60 @@ public final class AsOfReads implements AutoCloseable {
         return history.asOf(id, task.firstOffset(), at).map(TaskState::forReaders);
     }
 
-    /** Every task's state as of {@code at}, by task id, in id order. */
+    /**
+     * Every task's state as of {@code at}, by task id, in id order. The partitions this instance folds are
+     * answered as above; the others are folded from the log, whole, up to the bound.
+     */
     public Map<String, TaskState> all(Instant at) {
         Set<Integer> every = new HashSet<>();
         for (int p = 0; p < partitions; p++) {
             every.add(p);
         }
         Map<Integer, Long> bounds = bounds(at, every);
-        Map<Integer, Long> through = new HashMap<>();
-        bounds.keySet().forEach(p -> through.put(p, positions.foldedThrough(p).orElse(-1)));
         TreeMap<String, TaskState> then = new TreeMap<>();
-        // Per partition: the tasks to fold from the log, with the first offset of each.
-        Map<Integer, Map<String, Long>> straddling = new HashMap<>();
-        store.readAllFolded(tasks -> {
-            for (Iterator<TaskReads.Folded> it = tasks; it.hasNext(); ) {
-                TaskReads.Folded task = it.next();
-                String id = task.state().id();
-                int p = Topic.partitionOf(id, partitions);
-                long bound = bounds.get(p);
-                if (bound <= task.firstOffset()) {
-                    continue;
-                }
-                if (task.lastOffset() < bound && (through.get(p) >= bound - 1 || task.lastOffset() <= through.get(p))) {
-                    then.put(id, task.state());
-                } else {
-                    straddling.computeIfAbsent(p, x -> new HashMap<>()).put(id, task.firstOffset());
-                }
-            }
-            return null;
-        });
         try (EventLogReader reader = new EventLogReader(bootstrapServers, "cube-manager-as-of")) {
             for (int p = 0; p < partitions; p++) {
-                Map<String, Long> fold = straddling.computeIfAbsent(p, x -> new HashMap<>());
-                long from = through.get(p) + 1;
-                if (from < bounds.get(p)) {
-                    // The fold has not reached the bound: what lies between its position and the bound is unknown
-                    // to the store (new tasks, later events of known ones). Those tasks are folded from the log too.
-                    for (String id : keysBetween(reader, p, from, at)) {
-                        if (!fold.containsKey(id)) {
-                            then.remove(id);
-                            fold.put(id, store.folded(id).map(TaskReads.Folded::firstOffset).orElse(from));
+                long bound = bounds.get(p);
+                // The tasks to fold from the log, with the first offset of each; null: every task of the partition.
+                Map<String, Long> fold = new HashMap<>();
+                long[] through = {-1};
+                boolean here = local.foldedOf(p, task -> {
+                    through[0] = task.foldedThrough();
+                    if (bound <= task.firstOffset()) {
+                        return;
+                    }
+                    if (task.lastOffset() < bound && (task.foldedThrough() >= bound - 1 || task.lastOffset() <= task.foldedThrough())) {
+                        then.put(task.state().id(), task.state());
+                    } else {
+                        fold.put(task.state().id(), task.firstOffset());
+                    }
+                });
+                long start;
+                Predicate<String> wanted;
+                if (here) {
+                    long from = through[0] + 1;
+                    if (from < bound) {
+                        // The fold has not reached the bound: what lies between its position and the bound is unknown
+                        // to the store (new tasks, later events of known ones). Those tasks are folded from the log too.
+                        for (String id : keysBetween(reader, p, from, at)) {
+                            if (!fold.containsKey(id)) {
+                                then.remove(id);
+                                fold.put(id, store.folded(id).map(TaskReads.Folded::firstOffset).orElse(from));
+                            }
                         }
                     }
+                    if (fold.isEmpty()) {
+                        continue;
+                    }
+                    start = fold.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+                    wanted = fold::containsKey;
+                } else {
+                    start = 0;
+                    wanted = key -> true;
                 }
-                if (fold.isEmpty()) {
-                    continue;
-                }
-                long start = fold.values().stream().mapToLong(Long::longValue).min().orElseThrow();
                 LogFold folding = new LogFold(partitions, true);
                 reader.read(Map.of(p, start), Optional.of(at), record -> {
-                    if (record.key() != null && fold.containsKey(record.key())) {
+                    if (record.key() != null && wanted.test(record.key())) {
                         folding.apply(record);
                     }
                 }, EventLogReader.Progress.NONE);

@@ -107,7 +107,10 @@ public final class ProjectionProgress implements ProjectionObserver, FoldPositio
 
     /** The progress now; cheap enough to ask at every health check and scrape. */
     public Progress progress() {
-        KafkaStreams streams = runner.get().streams();
+        KafkaStreams streams = runner.get().streams().orElse(null);
+        if (streams == null) {
+            return new Progress(KafkaStreams.State.CREATED.name(), Set.of(), Set.of(), false, false, Map.of());
+        }
         KafkaStreams.State state = streams.state();
         Set<Integer> folding = new TreeSet<>();
         boolean placementHere = false;
