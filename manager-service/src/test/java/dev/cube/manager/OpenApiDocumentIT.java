@@ -164,6 +164,15 @@ class OpenApiDocumentIT {
         record(cube.get("/api/v1/events?limit=0"));
         record(cube.get("/api/v1/events?from=yesterday"));
 
+        HttpResponse<String> letters = await().atMost(Duration.ofSeconds(30)).until(() -> cube.get("/api/v1/dead-letters"),
+                answer -> answer.statusCode() == 200 && answer.body().contains("this is { not json"));
+        record(letters);
+        record(cube.get("/api/v1/dead-letters?limit=1&before=" + json(letters).get("end").asLong()));
+        record(cube.get("/api/v1/dead-letters?limit=0"));
+        record(cube.get("/api/v1/dead-letters?before=last"));
+        HttpResponse<String> verdict = record(cube.post("/api/v1/projection/verify", ""));
+        assertThat(json(verdict).get("equal").asBoolean()).as(verdict.body()).isTrue();
+
         record(cube.get("/api/v1/workers"));
         record(cube.get("/api/v1/workers/" + WORKER));
         record(cube.get("/api/v1/workers/nobody"));
