@@ -3,7 +3,7 @@
 // the instant (GET /api/v1/tasks?asOf=).
 
 import { ApiError, get, post } from './api.js';
-import { badge, clear, el, failure, formatInstant } from './dom.js';
+import { badge, clear, el, failure, formatInstant, shortType } from './dom.js';
 import { app } from './state.js';
 
 const STATES = ['Pending', 'Scheduled', 'Running', 'Completed', 'Failed', 'Stopped', 'Lost'];
@@ -97,7 +97,8 @@ export function mount(root) {
     el('thead', {}, el('tr', {}, ...['Task', 'Name', 'Image', 'State', 'Attempt', 'Worker', 'Labels', 'Updated'].map((h) => el('th', {}, h)))),
     el('tbody', {}));
   const message = el('div', { id: 'tasks-message' });
-  root.append(el('h1', {}, 'Tasks'), submitForm(), filters, banner, message, el('div', { class: 'scroll' }, table));
+  const around = el('section', { id: 'events-around', class: 'panel', hidden: true });
+  root.append(el('h1', {}, 'Tasks'), submitForm(), filters, banner, around, message, el('div', { class: 'scroll' }, table));
 
   let shown = [];
   const render = () => {
@@ -127,6 +128,10 @@ export function mount(root) {
     const mine = ++generation;
     clear(message);
     banner.hidden = !asOf;
+    around.hidden = !asOf;
+    if (asOf) {
+      eventsAround(around, asOf);
+    }
     if (!asOf) {
       shown = [...live.tasks.values()];
       render();
@@ -156,6 +161,38 @@ export function mount(root) {
       stopTime();
     },
   };
+}
+
+const AROUND_MS = 30_000;
+const AROUND_EACH_SIDE = 6;
+
+/** The events logged just before and just after the instant, the last one before it highlighted (GET /api/v1/events?from=<instant>). */
+async function eventsAround(section, asOf) {
+  clear(section);
+  section.append(el('h2', {}, 'Events around this instant'));
+  try {
+    const page = await get('/api/v1/events', { from: new Date(asOf.getTime() - AROUND_MS).toISOString(), limit: 200 });
+    const items = page.items.filter((i) => new Date(i.logTime).getTime() <= asOf.getTime() + AROUND_MS)
+      .sort((a, b) => a.logTime.localeCompare(b.logTime));
+    const before = items.filter((i) => new Date(i.logTime) <= asOf).slice(-AROUND_EACH_SIDE);
+    const after = items.filter((i) => new Date(i.logTime) > asOf).slice(0, AROUND_EACH_SIDE);
+    const line = (i, classes) => el('tr', { class: classes },
+      el('td', { class: 'mono' }, formatInstant(i.logTime)),
+      el('td', {}, shortType(i.event.type)),
+      el('td', {}, el('a', { href: `#/tasks/${encodeURIComponent(i.event.subject)}`, class: 'mono' }, String(i.event.subject).slice(0, 8))),
+      el('td', { class: 'mono muted' }, `${i.partition}:${i.offset}`));
+    const rows = [
+      ...before.map((i, n) => line(i, n === before.length - 1 ? 'step now' : 'step')),
+      el('tr', { class: 'instant' }, el('td', { colspan: 4 }, `▶ ${formatInstant(asOf)}`)),
+      ...after.map((i) => line(i, 'step future')),
+    ];
+    section.append(el('div', { class: 'scroll' }, el('table', { class: 'list timeline' }, el('tbody', {}, rows))));
+    if (!items.length) {
+      section.append(el('p', { class: 'muted' }, 'No event within 30 s of this instant.'));
+    }
+  } catch (e) {
+    section.append(failure(`Cannot read the events: ${e.message}`));
+  }
 }
 
 function matchesLabel(t, filter) {

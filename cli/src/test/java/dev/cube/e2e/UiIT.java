@@ -187,6 +187,8 @@ class UiIT {
         assertThat(browser.findElement(By.id("tasks-banner")).getText()).startsWith("As of ");
         assertThat(browser.findElement(By.id("asof-label")).getText()).startsWith("as of ");
         assertThat(browser.findElement(By.id("instant")).getAttribute("value")).isNotBlank();
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#events-around tr.step.now"), "running"));
+        assertThat(browser.findElement(By.cssSelector("#events-around tr.step.now")).getText()).contains(taskId.substring(0, 8));
         screenshot("time-travel");
 
         browser.findElement(row).findElement(By.tagName("a")).click();

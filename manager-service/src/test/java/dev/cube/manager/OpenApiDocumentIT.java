@@ -163,6 +163,7 @@ class OpenApiDocumentIT {
         record(cube.get("/api/v1/events?type=completed&from=beginning&limit=1"));
         record(cube.get("/api/v1/events?limit=0"));
         record(cube.get("/api/v1/events?from=yesterday"));
+        record(cube.get("/api/v1/events?from=" + beforeRunning + "&limit=5"));
 
         HttpResponse<String> letters = await().atMost(Duration.ofSeconds(30)).until(() -> cube.get("/api/v1/dead-letters"),
                 answer -> answer.statusCode() == 200 && answer.body().contains("this is { not json"));
