@@ -34,7 +34,11 @@ export function mount(root) {
     try {
       const page = await get('/api/v1/dead-letters', { limit: 50 });
       clear(message);
-      latest = [...page.items].reverse();
+      const fresh = [...page.items].reverse();
+      if (JSON.stringify(fresh) === JSON.stringify(latest) && body.childElementCount) {
+        return;
+      }
+      latest = fresh;
       if (!older.length) {
         earlier = page.earlier;
       }

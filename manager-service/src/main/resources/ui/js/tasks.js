@@ -101,17 +101,25 @@ export function mount(root) {
   root.append(el('h1', {}, 'Tasks'), submitForm(), filters, banner, around, message, el('div', { class: 'scroll' }, table));
 
   let shown = [];
+  let cache = new Map();
   const render = () => {
     const state = document.getElementById('filter-state').value;
     const label = document.getElementById('filter-label').value.trim();
     const rows = shown.filter((t) => (!state || t.state === state) && matchesLabel(t, label))
       .sort((a, b) => String(b.submittedAt || '').localeCompare(String(a.submittedAt || '')) || a.id.localeCompare(b.id));
     const body = table.tBodies[0];
-    clear(body);
-    rows.forEach((t) => body.append(row(t)));
-    if (!rows.length) {
-      body.append(el('tr', { class: 'empty' }, el('td', { colspan: 8 }, app.asOf ? 'No task existed then that matches.' : 'No task matches.')));
-    }
+    // A row is drawn again only when its task changed, so that what a user looks at (or a test holds) stays put.
+    const drawn = new Map();
+    const trs = rows.map((t) => {
+      const key = JSON.stringify(t);
+      const kept = cache.get(t.id);
+      const tr = kept && kept.key === key ? kept.tr : row(t);
+      drawn.set(t.id, { key, tr });
+      return tr;
+    });
+    cache = drawn;
+    body.replaceChildren(...(trs.length ? trs
+      : [el('tr', { class: 'empty' }, el('td', { colspan: 8 }, app.asOf ? 'No task existed then that matches.' : 'No task matches.'))]));
     document.getElementById('task-count').textContent = `${rows.length} of ${shown.length}`;
   };
   filters.addEventListener('input', render);

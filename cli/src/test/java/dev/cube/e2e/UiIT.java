@@ -12,15 +12,20 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -60,6 +65,18 @@ class UiIT {
     static ChromeDriver browser;
     static String taskId;
 
+    /** On a failure: a screenshot of what the page showed, and what the browser's console said. */
+    @RegisterExtension
+    static final TestWatcher SHOW_FAILURES = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (browser != null) {
+                screenshot("failed-" + context.getRequiredTestMethod().getName());
+                browser.manage().logs().get(LogType.BROWSER).forEach(entry -> System.out.println("browser console: " + entry));
+            }
+        }
+    };
+
     @BeforeAll
     static void start() throws IOException {
         cluster = Cluster.start(WORKER, Map.of("cube.worker.cpu", 2, "cube.worker.memory", 2048, "cube.worker.heartbeat-interval", "1s"));
@@ -67,6 +84,7 @@ class UiIT {
         Files.createDirectories(SHOTS);
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,800",
                 "--lang=en-US", "--user-data-dir=" + Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
@@ -114,9 +132,9 @@ class UiIT {
 
         By row = By.cssSelector("tr[data-task-id='" + taskId + "']");
         waitFor().until(ExpectedConditions.attributeToBe(row, "data-state", "Running"));
-        assertThat(browser.findElement(row).getText()).contains("hello-ui", "Running", WORKER, "suite=ui");
+        assertThat(textOf(row)).contains("hello-ui", "Running", WORKER, "suite=ui");
         waitFor().until(ExpectedConditions.attributeToBe(row, "data-state", "Completed"));
-        assertThat(browser.findElement(row).findElement(By.cssSelector("td.state")).getText()).isEqualTo("Completed");
+        assertThat(textOf(By.cssSelector("tr[data-task-id='" + taskId + "'] td.state"))).isEqualTo("Completed");
         assertThat(js("return window.notReloaded === true")).as("the page was not reloaded").isEqualTo(true);
 
         new Select(browser.findElement(By.id("filter-state"))).selectByVisibleText("Failed");
@@ -135,7 +153,7 @@ class UiIT {
     @Test
     @Order(2)
     void theTaskShowsItsTimelineAndItsOutput() {
-        browser.findElement(By.cssSelector("tr[data-task-id='" + taskId + "'] a")).click();
+        click(By.cssSelector("tr[data-task-id='" + taskId + "'] a"));
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("output-status"), "all its output"));
         assertThat(browser.findElement(By.id("output-text")).getText()).isEqualTo("hello from the UI\nbye from the UI");
         List<String> timeline = browser.findElements(By.cssSelector("#timeline tbody tr")).stream().map(WebElement::getText).toList();
@@ -146,7 +164,7 @@ class UiIT {
         assertThat(timeline.get(3)).contains("completed", "applied", "Completed #1");
         assertThat(fact("Worker")).isEqualTo(WORKER);
         assertThat(fact("Exit code")).isEqualTo("0");
-        assertThat(browser.findElement(By.cssSelector(".task-state")).getText()).contains("Completed");
+        assertThat(textOf(By.cssSelector(".task-state"))).contains("Completed");
         screenshot("task");
 
         // Output followed live: the first line is shown while the task runs, the last one comes without a reload.
@@ -156,7 +174,7 @@ class UiIT {
         browser.get(cluster.uri("/ui/index.html#/tasks/" + slow).toString());
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("output-text"), "first line"));
         assertThat(browser.findElement(By.id("output-text")).getText()).doesNotContain("last line");
-        assertThat(browser.findElement(By.cssSelector(".task-state")).getText()).contains("Running");
+        assertThat(textOf(By.cssSelector(".task-state"))).contains("Running");
         js("window.notReloaded = true");
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("output-text"), "last line"));
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".task-state"), "Completed"));
@@ -174,7 +192,7 @@ class UiIT {
         waitFor().until(ExpectedConditions.attributeToBe(row, "data-state", "Completed"));
 
         WebElement slider = browser.findElement(By.id("slider"));
-        new Actions(browser).clickAndHold(slider).moveByOffset(-slider.getSize().getWidth(), 0).release().perform();
+        new Actions(browser).clickAndHold(slider).moveByOffset(-slider.getSize().getWidth() / 2 + 1, 0).release().perform();
         waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("tasks-banner")));
         waitFor().until(ExpectedConditions.invisibilityOfElementLocated(row));
         assertThat(browser.findElement(By.id("tasks")).getText()).contains("No task existed then");
@@ -188,18 +206,21 @@ class UiIT {
         assertThat(browser.findElement(By.id("asof-label")).getText()).startsWith("as of ");
         assertThat(browser.findElement(By.id("instant")).getAttribute("value")).isNotBlank();
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#events-around tr.step.now"), "running"));
-        assertThat(browser.findElement(By.cssSelector("#events-around tr.step.now")).getText()).contains(taskId.substring(0, 8));
+        assertThat(textOf(By.cssSelector("#events-around tr.step.now"))).contains(taskId.substring(0, 8));
         screenshot("time-travel");
 
-        browser.findElement(row).findElement(By.tagName("a")).click();
+        waitFor().until(driver -> {
+            driver.findElement(row).findElement(By.tagName("a")).click();
+            return true;
+        });
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".task-state"), "Running"));
         waitFor().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#timeline tr.step.now"), 1));
-        assertThat(browser.findElement(By.cssSelector("#timeline tr.step.now")).getText()).contains("running");
+        assertThat(textOf(By.cssSelector("#timeline tr.step.now"))).contains("running");
         assertThat(browser.findElements(By.cssSelector("#timeline tr.step.future"))).hasSize(1);
-        assertThat(browser.findElement(By.cssSelector("#timeline tr.step.future")).getText()).contains("completed");
+        assertThat(textOf(By.cssSelector("#timeline tr.step.future"))).contains("completed");
         screenshot("time-travel-task");
 
-        browser.findElement(By.cssSelector("nav a[data-nav=workers]")).click();
+        click(By.cssSelector("nav a[data-nav=workers]"));
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("workers-banner"), "as they are now"));
         WebElement held = waitFor().until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("[data-worker-id='" + WORKER + "'] .worker-tasks.then")));
@@ -220,14 +241,15 @@ class UiIT {
         browser.get(cluster.uri("/ui/index.html#/workers").toString());
         By card = By.cssSelector("[data-worker-id='" + SPARE + "']");
         waitFor().until(ExpectedConditions.attributeToBe(card, "data-status", "ready"));
-        assertThat(browser.findElement(card).findElement(By.cssSelector("[data-bar='CPU allocated']")).getText()).contains("0 / 1 cores");
-        assertThat(browser.findElement(card).findElement(By.cssSelector("[data-bar='Memory allocated']")).getText()).contains("0 / 512 MB");
-        browser.findElement(card).findElement(By.cssSelector("button.drain")).click();
+        String spare = "[data-worker-id='" + SPARE + "'] ";
+        assertThat(textOf(By.cssSelector(spare + "[data-bar='CPU allocated']"))).contains("0 / 1 cores");
+        assertThat(textOf(By.cssSelector(spare + "[data-bar='Memory allocated']"))).contains("0 / 512 MB");
+        click(By.cssSelector(spare + "button.drain"));
         waitFor().until(ExpectedConditions.attributeToBe(card, "data-status", "draining"));
-        assertThat(browser.findElement(card).findElement(By.cssSelector(".badge")).getText()).isEqualTo("draining");
+        assertThat(textOf(By.cssSelector(spare + ".badge"))).isEqualTo("draining");
         assertThat(cluster.worker(SPARE).get("status").asText()).isEqualTo("draining");
         screenshot("workers");
-        browser.findElement(card).findElement(By.cssSelector("button.undrain")).click();
+        click(By.cssSelector(spare + "button.undrain"));
         waitFor().until(ExpectedConditions.attributeToBe(card, "data-status", "ready"));
         assertThat(cluster.worker(SPARE).get("draining").asBoolean()).isFalse();
     }
@@ -241,10 +263,11 @@ class UiIT {
             producer.send(new ProducerRecord<>(Topics.TASK_EVENTS.name(), key, "this is { not json")).get();
         }
         browser.get(cluster.uri("/ui/index.html#/dead-letters").toString());
-        WebElement row = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-key='" + key + "']")));
-        assertThat(row.findElement(By.cssSelector("td.reason")).getText()).contains("not JSON");
-        assertThat(row.findElement(By.cssSelector("pre.bytes")).getText()).isEqualTo("this is { not json");
-        assertThat(row.getText()).contains("cube.task-events");
+        String row = "tr[data-key='" + key + "'] ";
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(row)));
+        assertThat(textOf(By.cssSelector(row + "td.reason"))).contains("not JSON");
+        assertThat(textOf(By.cssSelector(row + "pre.bytes"))).isEqualTo("this is { not json");
+        assertThat(textOf(By.cssSelector(row))).contains("cube.task-events");
         screenshot("dead-letters");
     }
 
@@ -315,7 +338,7 @@ class UiIT {
     }
 
     private static String fact(String name) {
-        return browser.findElement(By.cssSelector("dd[data-fact='" + name + "']")).getText();
+        return textOf(By.cssSelector("dd[data-fact='" + name + "']"));
     }
 
     private static void type(String id, String text) {
@@ -331,8 +354,23 @@ class UiIT {
         return ((JavascriptExecutor) browser).executeScript(script, args);
     }
 
+    /** Waits for what the page shows; the views redraw as the log changes, so an element found a moment ago may have been replaced. */
     private static WebDriverWait waitFor() {
-        return new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    private static void click(By by) {
+        waitFor().until(driver -> {
+            driver.findElement(by).click();
+            return true;
+        });
+    }
+
+    /** The text of what {@code by} finds now. */
+    private static String textOf(By by) {
+        return waitFor().until(driver -> driver.findElement(by).getText());
     }
 
     private static void screenshot(String name) {
