@@ -123,6 +123,7 @@ export function mount(root) {
     document.getElementById('task-count').textContent = `${rows.length} of ${shown.length}`;
   };
   filters.addEventListener('input', render);
+  filters.addEventListener('change', render);
 
   const live = new LiveTasks(() => {
     if (!app.asOf) {
