@@ -300,7 +300,8 @@ function submitForm() {
       result.append(`${error.problem.title}${unplaced.length ? `: ${unplaced.join('; ')}` : (error.problem.errors ? '' : `: ${error.problem.detail}`)}`);
     }
   });
-  return el('details', { class: 'panel', open: true }, el('summary', {}, 'Submit a task'), form);
+  // Open on a wide window; on a narrow one the list comes first and the form opens on demand.
+  return el('details', { class: 'panel', id: 'submit-panel', open: window.matchMedia('(min-width: 761px)').matches }, el('summary', {}, 'Submit a task'), form);
 }
 
 /** The spec the form says, each value as typed when it is not a number, so that the API judges it. */

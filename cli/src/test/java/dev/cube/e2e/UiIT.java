@@ -280,6 +280,8 @@ class UiIT {
         assertThat(viewport()).as("window width").isLessThanOrEqualTo(420);
         type("token", "ui-test-token");
         browser.findElement(By.id("token")).sendKeys("\t");
+        assertThat(js("return document.getElementById('submit-panel').open")).as("the form is folded on a narrow window").isEqualTo(false);
+        click(By.cssSelector("#submit-panel > summary"));
         type("submit-image", "cube/busybox:local");
         type("submit-name", "narrow-ui");
         type("submit-command", "echo narrow");
@@ -375,6 +377,7 @@ class UiIT {
 
     private static void screenshot(String name) {
         try {
+            js("window.scrollTo(0, 0)");
             Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
