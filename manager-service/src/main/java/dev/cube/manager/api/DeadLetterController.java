@@ -4,6 +4,7 @@ import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.history.DeadLetters;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
@@ -41,11 +42,11 @@ public class DeadLetterController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public DeadLetterView.Page list(
             @Parameter(description = "at most this many dead letters", schema = @Schema(type = "integer", minimum = "1",
-                    maximum = "" + MAX_LIMIT, defaultValue = "" + DEFAULT_LIMIT)) @QueryValue(defaultValue = "" + DEFAULT_LIMIT) String limit,
+                    maximum = "" + MAX_LIMIT, defaultValue = "" + DEFAULT_LIMIT)) @QueryValue @Nullable String limit,
             @Parameter(description = "only those before this offset of cube.dead-letters (a page's earlier); the end by default",
-                    schema = @Schema(type = "integer", minimum = "0")) @QueryValue(defaultValue = "") String before) {
-        int size = (int) parse(limit, 1, MAX_LIMIT, "limit", "must be a whole number from 1 to " + MAX_LIMIT);
-        Long until = before.isBlank() ? null : parse(before, 0, Long.MAX_VALUE, "before", "must be an offset, 0 or more");
+                    schema = @Schema(type = "integer", minimum = "0")) @QueryValue @Nullable String before) {
+        int size = (int) parse(limit == null || limit.isBlank() ? "" + DEFAULT_LIMIT : limit, 1, MAX_LIMIT, "limit", "must be a whole number from 1 to " + MAX_LIMIT);
+        Long until = before == null || before.isBlank() ? null : parse(before, 0, Long.MAX_VALUE, "before", "must be an offset, 0 or more");
         DeadLetters.Page page = deadLetters.before(until, size);
         return new DeadLetterView.Page(page.items().stream().map(DeadLetterView::of).toList(), page.earlier(), page.end());
     }
