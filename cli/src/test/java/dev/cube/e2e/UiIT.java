@@ -82,6 +82,11 @@ class UiIT {
         cluster = Cluster.start(WORKER, Map.of("cube.worker.cpu", 2, "cube.worker.memory", 2048, "cube.worker.heartbeat-interval", "1s"));
         cluster.addWorker(SPARE, 1, 512);
         Files.createDirectories(SHOTS);
+        try (var old = Files.list(SHOTS)) {
+            for (Path shot : old.toList()) {
+                Files.delete(shot);
+            }
+        }
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
