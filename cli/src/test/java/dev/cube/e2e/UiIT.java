@@ -173,11 +173,17 @@ class UiIT {
         screenshot("task");
 
         // Output followed live: the first line is shown while the task runs, the last one comes without a reload.
-        String slow = cluster.submit("{\"name\":\"slow-ui\",\"image\":\"cube/busybox:local\",\"memory\":64,"
+        String slow = cluster.submit("{\"name\":\"slow-ui\",\"image\":\"cube/busybox:local\",\"memory\":64,\"ports\":[{\"containerPort\":8080}],"
                 + "\"command\":[\"sh\",\"-c\",\"echo first line; sleep 5; echo last line\"]}");
-        cluster.awaitState(slow, "Running");
+        JsonNode running = cluster.awaitState(slow, "Running");
         browser.get(cluster.uri("/ui/index.html#/tasks/" + slow).toString());
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("output-text"), "first line"));
+        String hostIp = running.at("/publishedPorts/0/hostIp").asText();
+        String host = hostIp.isEmpty() || hostIp.equals("0.0.0.0") || hostIp.equals("::") ? cluster.worker(WORKER).get("address").asText() : hostIp;
+        String published = "http://" + host + ":" + running.at("/publishedPorts/0/hostPort").asInt() + "/";
+        String href = waitFor().until(driver -> driver.findElement(By.cssSelector("a.port-link")).getAttribute("href"));
+        assertThat(href).isEqualTo(published);
+        assertThat(textOf(By.cssSelector("dd[data-fact='Published ports']"))).isEqualTo(published + " → container port 8080");
         assertThat(browser.findElement(By.id("output-text")).getText()).doesNotContain("last line");
         assertThat(textOf(By.cssSelector(".task-state"))).contains("Running");
         js("window.notReloaded = true");
@@ -285,6 +291,9 @@ class UiIT {
         assertThat(viewport()).as("window width").isLessThanOrEqualTo(420);
         type("token", "ui-test-token");
         browser.findElement(By.id("token")).sendKeys("\t");
+        // Every call the page makes from now on is seen, with the Authorization header it carries.
+        js("window.sentAuthorization = []; const send = window.fetch;"
+                + "window.fetch = (url, init) => { window.sentAuthorization.push((init && init.headers && init.headers.Authorization) || 'none'); return send(url, init); };");
         assertThat(js("return document.getElementById('submit-panel').open")).as("the form is folded on a narrow window").isEqualTo(false);
         click(By.cssSelector("#submit-panel > summary"));
         type("submit-image", "cube/busybox:local");
@@ -294,6 +303,9 @@ class UiIT {
         String narrow = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#submit-result a"))).getText();
         waitFor().until(ExpectedConditions.attributeToBe(By.cssSelector("tr[data-task-id='" + narrow + "']"), "data-state", "Completed"));
         assertThat(js("return sessionStorage.getItem('cube.token')")).isEqualTo("ui-test-token");
+        @SuppressWarnings("unchecked")
+        List<Object> sent = (List<Object>) js("return window.sentAuthorization");
+        assertThat(sent).as("the Authorization header of each call").isNotEmpty().allMatch(header -> header.equals("Bearer ui-test-token"));
         assertNoSidewaysScroll();
         screenshot("narrow-tasks");
 
