@@ -84,7 +84,7 @@ export function mount(root, id) {
         el('td', { class: 'mono' }, formatInstant(step.logTime)),
         el('td', {}, shortType(event.type) || '(not an event)'),
         el('td', {}, badge(step.outcome), step.reason ? el('div', { class: 'reason' }, step.reason) : null),
-        el('td', {}, step.state ? `${step.state.state}${step.state.attempt ? ` #${step.state.attempt}` : ''}` : ''));
+        el('td', {}, step.state ? `${step.state.state}${step.state.attempt ? ` #${step.state.attempt}` : ''}${step.state.workerId ? ` on ${step.state.workerId}` : ''}` : ''));
     });
     timeline.append(el('h2', {}, 'Timeline'),
       el('p', { class: 'muted' }, 'Each record of the task on cube.task-events, what folding it did, and the state right after.'),
