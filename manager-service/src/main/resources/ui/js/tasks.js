@@ -58,7 +58,7 @@ export class LiveTasks {
   }
 
   async poll(id) {
-    for (let attempt = 0; attempt < 25; attempt++) {
+    for (let attempt = 0; attempt < 25 && !this.closed; attempt++) {
       const wanted = this.wanted.get(id);
       try {
         const t = await get(`/api/v1/tasks/${encodeURIComponent(id)}`);
@@ -82,6 +82,7 @@ export class LiveTasks {
   }
 
   close() {
+    this.closed = true;
     this.stop();
   }
 }
@@ -163,9 +164,11 @@ export function mount(root) {
   const stopTime = app.onTime(showTime);
 
   live.load().then(() => showTime(app.asOf)).catch((e) => message.append(failure(`Cannot read the tasks: ${e.message}`)));
-  root.addEventListener('cube:submitted', (e) => live.refresh(e.detail, null));
+  const submitted = (e) => live.refresh(e.detail, null);
+  root.addEventListener('cube:submitted', submitted);
   return {
     unmount() {
+      root.removeEventListener('cube:submitted', submitted);
       live.close();
       stopTime();
     },
