@@ -79,7 +79,7 @@ function card(w, then, reload) {
     bar('Memory allocated', allocated.memory, capacity.memory, 'MB'),
     bar('Disk allocated', allocated.disk, capacity.disk, 'MB'),
     w.stats ? el('p', { class: 'muted small measured' }, `Measured at the last heartbeat (its host): cpu ${Math.round(w.stats.cpuUsage * 100)}%, `
-      + `memory used ${w.stats.memoryUsed} MB, disk used ${w.stats.diskUsed} MB, load ${w.stats.loadAverage}, ${w.stats.containers} container(s)`) : null,
+      + `memory used ${w.stats.memoryUsed} MB, disk used ${w.stats.diskUsed} MB, load ${Math.round(w.stats.loadAverage * 100) / 100}, ${w.stats.containers} container(s)`) : null,
     el('div', { class: 'worker-tasks' }, el('h3', {}, `Tasks (${tasks.length})`), tasks.length ? el('ul', {}, tasks) : el('p', { class: 'muted' }, 'none')),
     heldThen ? el('div', { class: 'worker-tasks then' }, el('h3', {}, `Held then (${heldThen.length})`),
       heldThen.length ? el('ul', {}, heldThen.map((t) => el('li', {}, el('a', { href: `#/tasks/${t.id}`, class: 'mono' }, t.id.slice(0, 8)), ` ${t.state}`)))
