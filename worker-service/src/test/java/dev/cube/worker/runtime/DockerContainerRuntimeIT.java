@@ -263,7 +263,8 @@ class DockerContainerRuntimeIT {
 
     @Test
     void shouldFollowBothStreamsInOrderWithNanosecondTimesUntilTheContainerExits() throws Exception {
-        ContainerInfo container = runtime.start(WORKER, newTaskId(), 1, shell("echo one; echo two >&2; sleep 1; echo three"));
+        // Two pipes written within microseconds of each other reach the engine in either order: the lines are apart in time here.
+        ContainerInfo container = runtime.start(WORKER, newTaskId(), 1, shell("echo one; sleep 0.2; echo two >&2; sleep 1; echo three"));
         Heard heard = new Heard();
 
         try (AutoCloseable follow = runtime.followOutput(container.id(), null, heard)) {
