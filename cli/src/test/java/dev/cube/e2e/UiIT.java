@@ -157,7 +157,7 @@ class UiIT {
 
     @Test
     @Order(2)
-    void theTaskShowsItsTimelineAndItsOutput() {
+    void theTaskShowsItsTimelineAndItsOutputAndCanBeStopped() {
         click(By.cssSelector("tr[data-task-id='" + taskId + "'] a"));
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("output-status"), "all its output"));
         assertThat(browser.findElement(By.id("output-text")).getText()).isEqualTo("hello from the UI\nbye from the UI");
@@ -190,6 +190,15 @@ class UiIT {
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("output-text"), "last line"));
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".task-state"), "Completed"));
         assertThat(js("return window.notReloaded === true")).isEqualTo(true);
+
+        // A running task stopped from its page.
+        String sleeper = cluster.submit("{\"name\":\"sleeper-ui\",\"image\":\"cube/busybox:local\",\"memory\":64,\"command\":[\"sleep\",\"300\"]}");
+        cluster.awaitState(sleeper, "Running");
+        browser.get(cluster.uri("/ui/index.html#/tasks/" + sleeper).toString());
+        click(By.id("stop-task"));
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".task-state"), "Stopped"));
+        assertThat(textOf(By.cssSelector("dd[data-fact='Desired']"))).isEqualTo("Stopped");
+        assertThat(browser.findElements(By.id("stop-task"))).isEmpty();
     }
 
     @Test
