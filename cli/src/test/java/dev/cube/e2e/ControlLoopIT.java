@@ -1,7 +1,7 @@
 package dev.cube.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cube.cli.replay.ProjectionCheck;
+import dev.cube.manager.history.ProjectionCheck;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;

@@ -1,7 +1,6 @@
 package dev.cube.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cube.cli.replay.ProjectionCheck;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.topics.Topics;
@@ -10,6 +9,7 @@ import dev.cube.infra.KafkaCluster;
 import dev.cube.infra.TopicContents;
 import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.history.EventLogReader;
+import dev.cube.manager.history.ProjectionCheck;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStatus;
 import dev.cube.events.wire.Json;
 import dev.cube.manager.history.EventLogReader;
+import dev.cube.manager.history.ProjectionCheck;
 import dev.cube.manager.history.Step;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -85,7 +85,7 @@ public class EventStreamController {
     @ApiResponse(responseCode = "503", description = "too many streamed answers are open; retry after Retry-After", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> events(@Parameter(description = "follow the log as Server-Sent Events", schema = @Schema(type = "boolean", defaultValue = "false"))
                                   @QueryValue(defaultValue = "false") String follow,
-                                  @Parameter(description = "beginning, end, or a cursor (a page's next, an SSE id) such as 0:42,1:17,2:88,3:5")
+                                  @Parameter(description = "beginning, end, a cursor (a page's next, an SSE id) such as 0:42,1:17,2:88,3:5, or an ISO-8601 instant (the first events logged at or after it)")
                                   @QueryValue(defaultValue = "") String from,
                                   @Parameter(description = "only this task's events") @QueryValue(defaultValue = "") String task,
                                   @Parameter(description = "only these event types, separated by commas (dev.cube.task.completed, task.completed or completed)")
@@ -152,12 +152,16 @@ public class EventStreamController {
             return new EventFeed.Start.At(Position.parse(lastEventId).orElseThrow(() -> new InvalidQueryException("Last-Event-ID",
                     "must be an id this stream sent, such as 0:42,1:17,2:88,3:5")));
         }
+        Instant at = from.isBlank() ? null : HistoryViews.parseInstant(from);
+        if (at != null) {
+            return new EventFeed.Start.Time(at);
+        }
         return switch (from.trim().toLowerCase(Locale.ROOT)) {
             case "" -> following && filter.task() == null ? new EventFeed.Start.End() : new EventFeed.Start.Beginning();
             case "beginning" -> new EventFeed.Start.Beginning();
             case "end" -> new EventFeed.Start.End();
             default -> new EventFeed.Start.At(Position.parse(from).orElseThrow(() -> new InvalidQueryException("from",
-                    "must be beginning, end, or a cursor such as 0:42,1:17,2:88,3:5")));
+                    "must be beginning, end, a cursor such as 0:42,1:17,2:88,3:5, or an ISO-8601 instant")));
         };
     }
 

@@ -103,6 +103,17 @@ public final class EventLogReader implements AutoCloseable {
         return start;
     }
 
+    /** Where each partition's committed records end now (the offset the next one will take). */
+    public Map<Integer, Long> ends() {
+        List<TopicPartition> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(new TopicPartition(topic, p));
+        }
+        Map<Integer, Long> out = new HashMap<>();
+        consumer.endOffsets(all).forEach((tp, offset) -> out.put(tp.partition(), offset));
+        return out;
+    }
+
     /** On each of {@code wanted}, the first offset whose log time is at or after {@code time} (the end when none is). */
     public Map<Integer, Long> offsetsAt(Instant time, List<Integer> wanted) {
         Map<TopicPartition, Long> query = new HashMap<>();

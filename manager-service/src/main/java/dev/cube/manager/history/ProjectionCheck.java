@@ -1,12 +1,10 @@
-package dev.cube.cli.replay;
+package dev.cube.manager.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.topics.Topics;
 import dev.cube.events.wire.Json;
-import dev.cube.manager.history.EventLogReader;
-import dev.cube.manager.history.LogFold;
 
 import java.io.IOException;
 import java.time.Duration;
