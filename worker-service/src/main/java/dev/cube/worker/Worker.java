@@ -6,6 +6,7 @@ import dev.cube.events.desired.DesiredAttempt;
 import dev.cube.events.desired.Revision;
 import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
+import dev.cube.kafka.KafkaClientConfig;
 import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.stats.MachineStats;
 import dev.cube.worker.stats.OshiMachineStats;
@@ -282,22 +283,24 @@ public final class Worker implements AutoCloseable {
 
     private Properties consumerProperties() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "cube-worker-" + id() + "-desired");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+        return kafka().clientProperties(p);
     }
 
     private Properties producerProperties() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "cube-worker-" + id() + "-events");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return p;
+        return kafka().clientProperties(p);
+    }
+
+    private KafkaClientConfig kafka() {
+        return new KafkaClientConfig(settings.bootstrapServers(), settings.kafkaProperties());
     }
 }

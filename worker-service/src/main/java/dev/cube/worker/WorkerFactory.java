@@ -11,8 +11,11 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
+import dev.cube.kafka.KafkaClientConfig;
 import jakarta.inject.Singleton;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -46,13 +49,14 @@ public class WorkerFactory {
     /** The worker's settings from {@code cube.*} properties, with the machine's values as defaults. */
     static WorkerSettings settings(Environment env) {
         Capacity machine = WorkerSettings.machineCapacity();
+        KafkaClientConfig kafka = kafkaClientConfig(env);
         Capacity capacity = new Capacity(
                 env.getProperty("cube.worker.cpu", Double.class).orElse(machine.cpu()),
                 env.getProperty("cube.worker.memory", Long.class).orElse(machine.memory()),
                 env.getProperty("cube.worker.disk", Long.class).orElse(machine.disk()));
         return new WorkerSettings(
                 env.getProperty("cube.worker.id", String.class).filter(s -> !s.isBlank()).orElseGet(WorkerSettings::hostname),
-                env.getProperty("cube.kafka.bootstrap", String.class).orElse("127.0.0.1:9092"),
+                kafka.bootstrapServers(),
                 env.getProperty("cube.worker.address", String.class).orElseGet(WorkerSettings::hostname),
                 capacity,
                 env.getProperty("cube.worker.heartbeat-interval", Duration.class).orElse(WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL),
@@ -60,6 +64,16 @@ public class WorkerFactory {
                 env.getProperty("cube.worker.stop-grace", Duration.class).orElse(WorkerSettings.DEFAULT_STOP_GRACE),
                 env.getProperty("cube.worker.health-check-timeout", Duration.class).orElse(WorkerSettings.DEFAULT_HEALTH_CHECK_TIMEOUT),
                 env.getProperty("cube.worker.probe-host", String.class).filter(s -> !s.isBlank()).orElse(WorkerSettings.DEFAULT_PROBE_HOST),
-                env.getProperty("cube.worker.parallelism", Integer.class).orElse(WorkerSettings.DEFAULT_PARALLELISM));
+                env.getProperty("cube.worker.parallelism", Integer.class).orElse(WorkerSettings.DEFAULT_PARALLELISM),
+                kafka.properties(),
+                env.getProperty("cube.worker.origin-key", String.class).orElse(null));
+    }
+
+    /** {@code cube.kafka.bootstrap}, {@code cube.kafka.properties.*} and {@code cube.kafka.properties-file}, as the manager reads them. */
+    static KafkaClientConfig kafkaClientConfig(Environment env) {
+        return KafkaClientConfig.load(
+                env.getProperty("cube.kafka.bootstrap", String.class).orElse(null),
+                env.getProperties("cube.kafka.properties", StringConvention.RAW),
+                env.getProperty("cube.kafka.properties-file", String.class).filter(s -> !s.isBlank()).map(Path::of).orElse(null));
     }
 }

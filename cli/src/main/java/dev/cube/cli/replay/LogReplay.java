@@ -57,7 +57,12 @@ public final class LogReplay {
 
     /** Reads {@code window} of the log, folds it, hands every step to {@code steps} and reports {@code progress}. */
     public static Result replay(String bootstrapServers, Window window, Consumer<Step> steps, EventLogReader.Progress progress) {
-        try (EventLogReader reader = new EventLogReader(bootstrapServers, "cube-replay")) {
+        return replay(dev.cube.kafka.KafkaClientConfig.of(bootstrapServers), window, steps, progress);
+    }
+
+    /** The same, with the operator's Kafka client settings. */
+    public static Result replay(dev.cube.kafka.KafkaClientConfig kafka, Window window, Consumer<Step> steps, EventLogReader.Progress progress) {
+        try (EventLogReader reader = new EventLogReader(kafka, "cube-replay")) {
             LogFold fold = new LogFold(reader.partitionCount(), window.from().isEmpty());
             Map<Integer, Long> start = window.task()
                     .map(id -> Map.of(reader.partitionOf(id), 0L))

@@ -45,8 +45,13 @@ public final class ProjectionCheck {
     }
 
     public static Report run(String bootstrapServers, Duration settle, EventLogReader.Progress progress) {
-        try (EventLogReader events = new EventLogReader(bootstrapServers, "cube-replay-verify");
-             EventLogReader states = new EventLogReader(bootstrapServers, "cube-replay-verify-live", Topics.TASK_STATE.name())) {
+        return run(dev.cube.kafka.KafkaClientConfig.of(bootstrapServers), settle, progress);
+    }
+
+    /** The same, with the operator's Kafka client settings. */
+    public static Report run(dev.cube.kafka.KafkaClientConfig kafka, Duration settle, EventLogReader.Progress progress) {
+        try (EventLogReader events = new EventLogReader(kafka, "cube-replay-verify");
+             EventLogReader states = new EventLogReader(kafka, "cube-replay-verify-live", Topics.TASK_STATE.name())) {
             LogFold fold = new LogFold(events.partitionCount(), true);
             Map<String, JsonNode> live = new HashMap<>();
             EventLogReader.Summary eventRead = events.read(events.beginning(), Optional.empty(), fold::apply, progress);

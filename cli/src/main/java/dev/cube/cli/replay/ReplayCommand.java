@@ -53,6 +53,10 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "The Kafka cluster (env CUBE_KAFKA_BOOTSTRAP; default: ${DEFAULT-VALUE}).")
     String bootstrap;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:CUBE_KAFKA_CONFIG}",
+            description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...), as Kafka's own tools take with --command-config (env CUBE_KAFKA_CONFIG).")
+    java.nio.file.Path kafkaConfig;
+
     @Option(names = "--from", paramLabel = "INSTANT", converter = InstantConverter.class,
             description = "Start reading at this log time (offsetsForTimes). Tasks submitted before it are not known: their events show 'unknown-start'.")
     Instant from;
@@ -97,7 +101,7 @@ public final class ReplayCommand implements Callable<Integer> {
             if (from != null || to != null || asOf != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--verify reads the whole log: it takes no --from, --to or --as-of");
             }
-            ProjectionCheck.Report report = ProjectionCheck.run(bootstrap, settle, progress);
+            ProjectionCheck.Report report = ProjectionCheck.run(kafka(), settle, progress);
             print(out, ReplayViews.verify(report, output == Output.JSON));
             return report.equal() ? 0 : Cube.EXIT_FAILED;
         }
@@ -107,20 +111,28 @@ public final class ReplayCommand implements Callable<Integer> {
                         "--as-of gives the states at one instant: use --from/--to for a timeline instead");
             }
             LogReplay.Window window = new LogReplay.Window(Optional.empty(), Optional.ofNullable(asOf), Optional.ofNullable(task));
-            LogReplay.Result result = LogReplay.replay(bootstrap, window, step -> { }, progress);
+            LogReplay.Result result = LogReplay.replay(kafka(), window, step -> { }, progress);
             List<TaskState> states = result.states().values().stream().filter(s -> matches(s, wantedState)).toList();
             print(out, output == Output.JSON ? pretty(ReplayViews.statesJson(states)) : ReplayViews.statesTable(states));
             return 0;
         }
         LogReplay.Window window = new LogReplay.Window(Optional.ofNullable(from), Optional.ofNullable(to), Optional.ofNullable(task));
         List<Step> steps = new ArrayList<>();
-        LogReplay.replay(bootstrap, window, step -> {
+        LogReplay.replay(kafka(), window, step -> {
             if (step.state() == null ? wantedState == null && worker == null : matches(step.state(), wantedState)) {
                 steps.add(step);
             }
         }, progress);
         print(out, output == Output.JSON ? pretty(ReplayViews.stepsJson(steps)) : ReplayViews.stepsTable(steps, task == null));
         return 0;
+    }
+
+    private dev.cube.kafka.KafkaClientConfig kafka() {
+        try {
+            return dev.cube.kafka.KafkaClientConfig.load(bootstrap, java.util.Map.of(), kafkaConfig);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private boolean matches(TaskState s, TaskStatus wantedState) {

@@ -13,7 +13,6 @@ import dev.cube.events.wire.InvalidEventException;
 import dev.cube.events.wire.TaskSpecCodec;
 import dev.cube.manager.EventPublisher;
 import dev.cube.manager.ManagerApplication;
-import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.history.Step;
 import dev.cube.manager.history.TaskHistory;
 import dev.cube.manager.read.ProjectionUnavailableException;
@@ -71,10 +70,10 @@ public class TaskController {
     private final TaskHistory history;
     private final Clock clock;
 
-    public TaskController(EventPublisher publisher, TaskReads projection, ManagerSettings settings, Clock clock) {
+    public TaskController(EventPublisher publisher, TaskReads projection, dev.cube.kafka.KafkaClientConfig kafka, Clock clock) {
         this.publisher = publisher;
         this.projection = projection;
-        this.history = new TaskHistory(settings.bootstrapServers());
+        this.history = new TaskHistory(kafka);
         this.clock = clock;
     }
 

@@ -16,10 +16,10 @@ import java.util.TreeMap;
  */
 public final class TaskHistory {
 
-    private final String bootstrapServers;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
 
-    public TaskHistory(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    public TaskHistory(dev.cube.kafka.KafkaClientConfig kafka) {
+        this.kafka = kafka;
     }
 
     /** Every record of the task from {@code firstOffset} on its partition, up to the end of the log as it is now. */
@@ -38,7 +38,7 @@ public final class TaskHistory {
      * {@code asOf} (every partition from offset 0): use it for investigations, not in a loop.
      */
     public Map<String, TaskState> allAsOf(Instant asOf) {
-        try (EventLogReader reader = new EventLogReader(bootstrapServers, "cube-manager-as-of")) {
+        try (EventLogReader reader = new EventLogReader(kafka, "cube-manager-as-of")) {
             LogFold fold = new LogFold(reader.partitionCount(), true);
             reader.read(reader.beginning(), Optional.of(asOf), fold::apply, EventLogReader.Progress.NONE);
             return new TreeMap<>(fold.states());
@@ -46,7 +46,7 @@ public final class TaskHistory {
     }
 
     private List<Step> steps(String taskId, long firstOffset, Optional<Instant> until) {
-        try (EventLogReader reader = new EventLogReader(bootstrapServers, "cube-manager-history")) {
+        try (EventLogReader reader = new EventLogReader(kafka, "cube-manager-history")) {
             LogFold fold = new LogFold(reader.partitionCount(), true);
             List<Step> steps = new ArrayList<>();
             reader.read(Map.of(reader.partitionOf(taskId), firstOffset), until, record -> {

@@ -4,7 +4,6 @@ import dev.cube.core.placement.PlacementStage;
 import dev.cube.events.topics.Topics;
 import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
-import dev.cube.manager.ManagerSettings;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -66,13 +65,13 @@ public final class ProjectionProgress implements ProjectionObserver {
     }
 
     private final Provider<ProjectionRunner> runner;
-    private final ManagerSettings settings;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
     private final Set<Integer> caughtUp = ConcurrentHashMap.newKeySet();
     private volatile int partitions;
 
-    ProjectionProgress(Provider<ProjectionRunner> runner, ManagerSettings settings) {
+    ProjectionProgress(Provider<ProjectionRunner> runner, dev.cube.kafka.KafkaClientConfig kafka) {
         this.runner = runner;
-        this.settings = settings;
+        this.kafka = kafka;
     }
 
     @Override
@@ -108,7 +107,7 @@ public final class ProjectionProgress implements ProjectionObserver {
 
     private int partitions() {
         if (partitions == 0) {
-            partitions = TopicSetup.partitionCount(settings.bootstrapServers(), Topics.TASK_EVENTS.name());
+            partitions = TopicSetup.partitionCount(kafka, Topics.TASK_EVENTS.name());
         }
         return partitions;
     }

@@ -7,6 +7,7 @@ import dev.cube.core.worker.WorkerState;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
+import dev.cube.kafka.KafkaClientConfig;
 import dev.cube.kafka.LogEnds;
 import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
@@ -55,16 +56,15 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
     private final KafkaStreams streams;
 
     /** @param observers told how the processors go (health, metrics); see {@link ProjectionObserver} */
-    public ProjectionRunner(ManagerSettings settings, List<ProjectionObserver> observers) {
+    public ProjectionRunner(ManagerSettings settings, KafkaClientConfig kafka, List<ProjectionObserver> observers) {
         Topic<String, byte[]> control = ControlTopic.topic(settings.applicationId());
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.ALL);
         topics.add(control);
-        TopicSetup.ensure(settings.bootstrapServers(), topics, (short) settings.replicationFactor());
-        int partitions = TopicSetup.partitionCount(settings.bootstrapServers(), Topics.TASK_EVENTS.name());
-        Map<Integer, Long> lastRecordAtStart = LogEnds.lastRecordOffsets(settings.bootstrapServers(), Topics.TASK_EVENTS.name());
+        TopicSetup.ensure(kafka, topics, (short) settings.replicationFactor());
+        int partitions = TopicSetup.partitionCount(kafka, Topics.TASK_EVENTS.name());
+        Map<Integer, Long> lastRecordAtStart = LogEnds.lastRecordOffsets(kafka, Topics.TASK_EVENTS.name());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
@@ -77,7 +77,8 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         PlacementStage.Settings stage = new PlacementStage.Settings(settings.workerTtl(), settings.workerGrace(), settings.logGap(), partitions);
         this.streams = new KafkaStreams(TaskProjection.build(settings.applicationId(), stage, Scheduler.named(settings.scheduler()),
-                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers), settings.promptCommit()), props);
+                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers), settings.promptCommit()),
+                kafka.clientProperties(props));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("the projection's stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
