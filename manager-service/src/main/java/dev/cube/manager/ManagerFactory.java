@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import io.micronaut.core.naming.conventions.StringConvention;
 import dev.cube.kafka.KafkaClientConfig;
+import dev.cube.events.origin.OriginCheck;
 import jakarta.inject.Singleton;
 
 import java.nio.file.Path;
@@ -29,9 +30,18 @@ class ManagerFactory {
                 env.getProperty("cube.kafka.properties-file", String.class).filter(s -> !s.isBlank()).map(Path::of).orElse(null));
     }
 
+    /**
+     * Origin proofs ({@code cube.security.cluster-secret}, env {@code CUBE_SECURITY_CLUSTER_SECRET}): with a secret the manager
+     * signs what it writes and refuses what a record's writer may not say; without one it checks nothing.
+     */
+    @Singleton
+    OriginCheck originCheck(Environment env) {
+        return OriginCheck.withSecret(env.getProperty("cube.security.cluster-secret", String.class).orElse(null));
+    }
+
     @Singleton
     @Bean(preDestroy = "close")
-    EventPublisher eventPublisher(KafkaClientConfig kafka) {
-        return new EventPublisher(kafka);
+    EventPublisher eventPublisher(KafkaClientConfig kafka, OriginCheck origins) {
+        return new EventPublisher(kafka, origins);
     }
 }

@@ -5,6 +5,7 @@ import dev.cube.events.WorkerEvent;
 import dev.cube.events.desired.DesiredAttempt;
 import dev.cube.events.desired.Revision;
 import dev.cube.events.topics.Topic;
+import dev.cube.events.origin.SigningSerializer;
 import dev.cube.events.topics.Topics;
 import dev.cube.kafka.KafkaClientConfig;
 import dev.cube.worker.runtime.ContainerRuntime;
@@ -125,7 +126,8 @@ public final class Worker implements AutoCloseable {
             throw new IllegalStateException("worker " + id() + " was already started");
         }
         startedAt = clock.instant();
-        producer = new KafkaProducer<>(producerProperties(), Topics.TASK_EVENTS.keySerde().serializer(), Topics.TASK_EVENTS.valueSerde().serializer());
+        producer = new KafkaProducer<>(producerProperties(), Topics.TASK_EVENTS.keySerde().serializer(),
+                SigningSerializer.asWorker(Topics.TASK_EVENTS.valueSerde().serializer(), id(), settings.originKey()));
         supervisor = new Supervisor(id(), runtime, this::append, new Supervisor.Settings(settings.stopGrace(), settings.parallelism(),
                 settings.healthCheckTimeout(), settings.probeHost()), clock);
         loop = new Thread(this::runLoop, "cube-worker-" + id());

@@ -4,6 +4,7 @@ import dev.cube.core.placement.Allocation;
 import dev.cube.core.placement.PlacementStage;
 import dev.cube.core.placement.Scheduler;
 import dev.cube.core.worker.WorkerState;
+import dev.cube.events.origin.OriginCheck;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
@@ -56,7 +57,7 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
     private final KafkaStreams streams;
 
     /** @param observers told how the processors go (health, metrics); see {@link ProjectionObserver} */
-    public ProjectionRunner(ManagerSettings settings, KafkaClientConfig kafka, List<ProjectionObserver> observers) {
+    public ProjectionRunner(ManagerSettings settings, KafkaClientConfig kafka, OriginCheck origins, List<ProjectionObserver> observers) {
         Topic<String, byte[]> control = ControlTopic.topic(settings.applicationId());
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.ALL);
         topics.add(control);
@@ -77,7 +78,7 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         PlacementStage.Settings stage = new PlacementStage.Settings(settings.workerTtl(), settings.workerGrace(), settings.logGap(), partitions);
         this.streams = new KafkaStreams(TaskProjection.build(settings.applicationId(), stage, Scheduler.named(settings.scheduler()),
-                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers), settings.promptCommit()),
+                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers), settings.promptCommit(), origins),
                 kafka.clientProperties(props));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("the projection's stream thread failed; replacing it", e);
