@@ -76,6 +76,9 @@ class KafkaSecurityIT {
     static final String SECRET = "cluster-secret-" + UUID.randomUUID();
     static final String APP = "cube-manager";
     static final String WORKER = "secure-w1";
+    static final String VIEWER_TOKEN = "viewer-" + UUID.randomUUID();
+    static final String SUBMITTER_TOKEN = "submitter-" + UUID.randomUUID();
+    static final String OPERATOR_TOKEN = "operator-" + UUID.randomUUID();
 
     EmbeddedKafka kafka;
     ApplicationContext manager;
@@ -103,6 +106,7 @@ class KafkaSecurityIT {
                 "cube.manager.application-id", APP,
                 "cube.manager.state-dir", dir.resolve("manager-state").toString(),
                 "cube.security.cluster-secret", SECRET,
+                "cube.security.tokens", "viewer:" + VIEWER_TOKEN + ",submitter:" + SUBMITTER_TOKEN + ",operator:" + OPERATOR_TOKEN,
                 "micronaut.server.port", -1));
         EmbeddedKafka.scramClient("cube-manager", "manager-secret").forEach((k, v) -> managerSettings.put("cube.kafka.properties." + k, v));
         manager = ManagerApplication.start(managerSettings);
@@ -203,6 +207,40 @@ class KafkaSecurityIT {
                                 + " --topic cube.not-created-yet --partitions 2 --replication-factor 1 --config cleanup.policy=compact"));
     }
 
+    @Test
+    void theCliSendsItsTokenAndSaysWhatARefusalLacks() {
+        String manager = managerUri.toString();
+
+        Cli noToken = Cli.run("ps", "--manager", manager);
+        Cli viewer = Cli.run("ps", "--manager", manager, "--token", VIEWER_TOKEN);
+        Cli viewerRuns = Cli.run("run", "--manager", manager, "--token", VIEWER_TOKEN, "--image", "cube/busybox:local", "--", "true");
+        Cli submitterRuns = Cli.run("run", "--manager", manager, "--token", SUBMITTER_TOKEN, "--image", "cube/busybox:local", "--", "true");
+        Cli submitterDrains = Cli.run("drain", "--manager", manager, "--token", SUBMITTER_TOKEN, WORKER);
+
+        assertThat(noToken.exit()).isEqualTo(1);
+        assertThat(noToken.err()).contains("a bearer token is required");
+        assertThat(viewer.exit()).as(viewer.err()).isZero();
+        assertThat(viewerRuns.exit()).isEqualTo(1);
+        assertThat(viewerRuns.err()).contains("needs the role submitter");
+        assertThat(submitterRuns.exit()).as(submitterRuns.err()).isZero();
+        assertThat(submitterDrains.exit()).isEqualTo(1);
+        assertThat(submitterDrains.err()).contains("needs the role operator");
+        assertThat(get("/api/v1/workers/" + WORKER).body()).contains("\"draining\":false");
+    }
+
+    /** One run of the cube command in this JVM. */
+    record Cli(int exit, String out, String err) {
+        static Cli run(String... args) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            picocli.CommandLine cli = dev.cube.cli.Cube.commandLine();
+            cli.setOut(new java.io.PrintWriter(out, true));
+            cli.setErr(new java.io.PrintWriter(err, true));
+            int exit = cli.execute(args);
+            return new Cli(exit, out.toString(), err.toString());
+        }
+    }
+
     private TaskSpec spec(double cpu, List<String> command) {
         return new TaskSpec(null, "cube/busybox:local", command, null, cpu, 64L, null, null, TaskSpec.RestartPolicy.NEVER, null, null);
     }
@@ -271,7 +309,8 @@ class KafkaSecurityIT {
 
     private HttpResponse<String> get(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(managerUri.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(HttpRequest.newBuilder(managerUri.resolve(path)).header("Authorization", "Bearer " + VIEWER_TOKEN).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.cube.worker;
 
 import dev.cube.events.WorkerEvent.Capacity;
 import dev.cube.worker.metrics.MeteredContainerRuntime;
+import dev.cube.worker.runtime.Confinement;
 import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.runtime.DockerContainerRuntime;
 import dev.cube.worker.stats.OshiMachineStats;
@@ -18,6 +19,7 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The worker's beans, created only where {@code cube.worker.enabled=true}, so that a manager
@@ -35,7 +37,22 @@ public class WorkerFactory {
         String host = env.getProperty("cube.docker.host", String.class).filter(h -> !h.isBlank()).orElse(null);
         Duration pullTimeout = env.getProperty("cube.docker.pull-timeout", Duration.class)
                 .orElse(DockerContainerRuntime.DEFAULT_PULL_TIMEOUT);
-        return new MeteredContainerRuntime(DockerContainerRuntime.connect(host, pullTimeout), registry);
+        return new MeteredContainerRuntime(DockerContainerRuntime.connect(host, pullTimeout, confinement(env)), registry);
+    }
+
+    /** How the worker confines its containers, from {@code cube.worker.*} (docs/operations.md, Security). */
+    static Confinement confinement(Environment env) {
+        Confinement d = Confinement.DEFAULT;
+        return new Confinement(
+                env.getProperty("cube.worker.no-new-privileges", Boolean.class).orElse(d.noNewPrivileges()),
+                env.getProperty("cube.worker.capabilities", String.class).map(s -> List.of(s.split(","))).orElse(d.capabilities()),
+                env.getProperty("cube.worker.pids-limit", Long.class).orElse(d.pidsLimit()),
+                env.getProperty("cube.worker.default-memory", Long.class).orElse(d.defaultMemoryMb()),
+                env.getProperty("cube.worker.log-max-size", String.class).orElse(d.logMaxSize()),
+                env.getProperty("cube.worker.log-max-files", Integer.class).orElse(d.logMaxFiles()),
+                env.getProperty("cube.worker.publish-address", String.class).orElse(d.publishAddress()),
+                env.getProperty("cube.worker.allow-privileged-ports", Boolean.class).orElse(d.allowPrivilegedPorts()),
+                env.getProperty("cube.worker.allowed-images", String.class).map(s -> List.of(s.split(","))).orElse(d.allowedImages()));
     }
 
     @Context

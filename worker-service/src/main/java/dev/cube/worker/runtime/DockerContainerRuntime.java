@@ -13,7 +13,9 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -53,11 +55,18 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     private final String host;
     private final DockerClient client;
     private final Duration pullTimeout;
+    private final Confinement confinement;
 
-    private DockerContainerRuntime(String host, DockerClient client, Duration pullTimeout) {
+    private DockerContainerRuntime(String host, DockerClient client, Duration pullTimeout, Confinement confinement) {
         this.host = host;
         this.client = client;
         this.pullTimeout = pullTimeout;
+        this.confinement = confinement;
+    }
+
+    /** The same, confining containers as {@link Confinement#DEFAULT}. */
+    public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout) {
+        return connect(dockerHost, pullTimeout, Confinement.DEFAULT);
     }
 
     /**
@@ -66,7 +75,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
      *
      * @throws EngineUnavailableException when it does not
      */
-    public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout) {
+    public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout, Confinement confinement) {
         DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
         if (dockerHost != null && !dockerHost.isBlank()) {
             builder.withDockerHost(dockerHost);
@@ -87,7 +96,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
             closeQuietly(client);
             throw new EngineUnavailableException(host, e);
         }
-        return new DockerContainerRuntime(host, client, pullTimeout == null ? DEFAULT_PULL_TIMEOUT : pullTimeout);
+        return new DockerContainerRuntime(host, client, pullTimeout == null ? DEFAULT_PULL_TIMEOUT : pullTimeout,
+                confinement == null ? Confinement.DEFAULT : confinement);
     }
 
     /** The engine's address, e.g. {@code unix:///var/run/docker.sock}. */
@@ -135,6 +145,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     public ContainerInfo start(String workerId, String taskId, int attempt, TaskSpec spec) {
         // Create first and ask questions only when the engine objects: a name conflict means this
         // attempt has a container already (a redelivered order), a 404 means the image must be pulled.
+        Optional<String> refusal = confinement.refusal(spec);
+        if (refusal.isPresent()) {
+            throw new TaskRefusedException(refusal.get());
+        }
         String id;
         try {
             id = create(workerId, taskId, attempt, spec);
@@ -188,15 +202,24 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         for (TaskSpec.PortMapping mapping : spec.ports()) {
             ExposedPort port = new ExposedPort(mapping.containerPort(), InternetProtocol.parse(mapping.protocol()));
             exposed.add(port);
-            bindings.bind(port, mapping.hostPort() == null ? Ports.Binding.empty() : Ports.Binding.bindPort(mapping.hostPort()));
+            bindings.bind(port, mapping.hostPort() == null ? Ports.Binding.bindIp(confinement.publishAddress())
+                    : Ports.Binding.bindIpAndPort(confinement.publishAddress(), mapping.hostPort()));
         }
 
-        HostConfig hostConfig = HostConfig.newHostConfig().withInit(true).withPortBindings(bindings);
+        HostConfig hostConfig = HostConfig.newHostConfig().withInit(true).withPortBindings(bindings)
+                .withCapDrop(Capability.ALL)
+                .withCapAdd(confinement.capabilities().stream().map(Capability::valueOf).toArray(Capability[]::new))
+                .withMemory(confinement.memoryMb(spec) * 1024 * 1024)
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE,
+                        Map.of("max-size", confinement.logMaxSize(), "max-file", String.valueOf(confinement.logMaxFiles()))));
+        if (confinement.noNewPrivileges()) {
+            hostConfig.withSecurityOpts(List.of("no-new-privileges"));
+        }
+        if (confinement.pidsLimit() > 0) {
+            hostConfig.withPidsLimit(confinement.pidsLimit());
+        }
         if (spec.cpuOrZero() > 0) {
             hostConfig.withNanoCPUs(Math.round(spec.cpuOrZero() * 1e9));
-        }
-        if (spec.memoryOrZero() > 0) {
-            hostConfig.withMemory(spec.memoryOrZero() * 1024 * 1024);
         }
 
         CreateContainerCmd cmd = client.createContainerCmd(spec.image())
