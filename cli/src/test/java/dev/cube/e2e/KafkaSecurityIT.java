@@ -178,6 +178,18 @@ class KafkaSecurityIT {
 
             send(alice, Topics.TASK_EVENTS.name(), running, new TaskEvent.StopRequested("done"));
             awaitState(running, "Stopped");
+
+            // A replay with the secret refuses the same forgeries: the log rebuilds what the manager shows.
+            Path secret = Files.writeString(Files.createTempFile(Path.of("target").toAbsolutePath(), "secret-", ""), SECRET);
+            Path adminConfig = Files.createTempFile(Path.of("target").toAbsolutePath(), "admin-", ".properties");
+            Properties p = new Properties();
+            p.putAll(admin);
+            try (var out = Files.newBufferedWriter(adminConfig)) {
+                p.store(out, null);
+            }
+            Cli verify = Cli.run("replay", "--verify", "--quiet", "--bootstrap", kafka.bootstrapServers(), "--kafka-config", adminConfig.toString(),
+                    "--secret-file", secret.toString(), "--settle", "20s");
+            assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
         }
     }
 

@@ -70,10 +70,11 @@ public class TaskController {
     private final TaskHistory history;
     private final Clock clock;
 
-    public TaskController(EventPublisher publisher, TaskReads projection, dev.cube.kafka.KafkaClientConfig kafka, Clock clock) {
+    public TaskController(EventPublisher publisher, TaskReads projection, dev.cube.kafka.KafkaClientConfig kafka,
+                          dev.cube.events.origin.OriginCheck origins, Clock clock) {
         this.publisher = publisher;
         this.projection = projection;
-        this.history = new TaskHistory(kafka);
+        this.history = new TaskHistory(kafka, origins);
         this.clock = clock;
     }
 

@@ -17,9 +17,16 @@ import java.util.TreeMap;
 public final class TaskHistory {
 
     private final dev.cube.kafka.KafkaClientConfig kafka;
+    private final dev.cube.events.origin.OriginCheck origins;
 
     public TaskHistory(dev.cube.kafka.KafkaClientConfig kafka) {
+        this(kafka, dev.cube.events.origin.OriginCheck.OFF);
+    }
+
+    /** Folds as the live projection does, refusing by origin proof with {@code origins}' secret. */
+    public TaskHistory(dev.cube.kafka.KafkaClientConfig kafka, dev.cube.events.origin.OriginCheck origins) {
         this.kafka = kafka;
+        this.origins = origins;
     }
 
     /** Every record of the task from {@code firstOffset} on its partition, up to the end of the log as it is now. */
@@ -39,7 +46,7 @@ public final class TaskHistory {
      */
     public Map<String, TaskState> allAsOf(Instant asOf) {
         try (EventLogReader reader = new EventLogReader(kafka, "cube-manager-as-of")) {
-            LogFold fold = new LogFold(reader.partitionCount(), true);
+            LogFold fold = new LogFold(reader.partitionCount(), true, origins);
             reader.read(reader.beginning(), Optional.of(asOf), fold::apply, EventLogReader.Progress.NONE);
             return new TreeMap<>(fold.states());
         }
@@ -47,7 +54,7 @@ public final class TaskHistory {
 
     private List<Step> steps(String taskId, long firstOffset, Optional<Instant> until) {
         try (EventLogReader reader = new EventLogReader(kafka, "cube-manager-history")) {
-            LogFold fold = new LogFold(reader.partitionCount(), true);
+            LogFold fold = new LogFold(reader.partitionCount(), true, origins);
             List<Step> steps = new ArrayList<>();
             reader.read(Map.of(reader.partitionOf(taskId), firstOffset), until, record -> {
                 if (taskId.equals(record.key())) {
