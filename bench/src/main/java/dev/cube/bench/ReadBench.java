@@ -109,7 +109,7 @@ final class ReadBench {
         }
     }
 
-    private static int get(HttpClient http, URI uri) {
+    static int get(HttpClient http, URI uri) {
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode();

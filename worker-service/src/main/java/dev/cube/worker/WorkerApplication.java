@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code cube.worker.memory}, {@code cube.worker.disk} (the machine's cores, MB of memory, MB of
  * disk), {@code cube.worker.heartbeat-interval} (3s), {@code cube.worker.exit-check-interval}
  * (500ms), {@code cube.worker.stop-grace} (10s), {@code cube.worker.health-check-timeout} (2s), {@code cube.docker.host} (DOCKER_HOST, else
- * unix:///var/run/docker.sock), {@code cube.docker.pull-timeout} (5m), {@code cube.worker.management-port} (8081; -1 picks a
+ * unix:///var/run/docker.sock), {@code cube.docker.pull-timeout} (5m), {@code cube.worker.output.max-lines} (100000),
+ * {@code cube.worker.output.max-follows} (64), {@code cube.worker.output.remove-wait} (2m), {@code cube.worker.management-port} (8081; -1 picks a
  * free one): the small HTTP port of its health ({@code /health/liveness}, {@code /health/readiness}) and metrics
  * ({@code /prometheus}), in the Micronaut environment {@value #ENVIRONMENT} ({@code application-worker.yml}).
  */

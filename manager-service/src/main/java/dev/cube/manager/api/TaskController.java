@@ -13,8 +13,10 @@ import dev.cube.events.wire.InvalidEventException;
 import dev.cube.events.wire.TaskSpecCodec;
 import dev.cube.manager.EventPublisher;
 import dev.cube.manager.ManagerApplication;
+import dev.cube.manager.history.AsOfReads;
 import dev.cube.manager.history.Step;
 import dev.cube.manager.history.TaskHistory;
+import dev.cube.manager.read.FoldPositions;
 import dev.cube.manager.read.ProjectionUnavailableException;
 import dev.cube.manager.read.TaskReads;
 import io.micronaut.context.annotation.Requires;
@@ -40,6 +42,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.annotation.PreDestroy;
 
 import java.net.URI;
 import java.time.Clock;
@@ -68,14 +71,21 @@ public class TaskController {
     private final EventPublisher publisher;
     private final TaskReads projection;
     private final TaskHistory history;
+    private final AsOfReads asOfReads;
     private final Clock clock;
 
-    public TaskController(EventPublisher publisher, TaskReads projection, dev.cube.kafka.KafkaClientConfig kafka,
+    public TaskController(EventPublisher publisher, TaskReads projection, FoldPositions positions, dev.cube.kafka.KafkaClientConfig kafka,
                           dev.cube.events.origin.OriginCheck origins, Clock clock) {
         this.publisher = publisher;
         this.projection = projection;
         this.history = new TaskHistory(kafka, origins);
+        this.asOfReads = new AsOfReads(kafka, origins, projection, positions);
         this.clock = clock;
+    }
+
+    @PreDestroy
+    void close() {
+        asOfReads.close();
     }
 
     @Post
@@ -136,7 +146,7 @@ public class TaskController {
             throw ProblemException.invalidQuery("limit", "must be a whole number from 1 to " + MAX_LIMIT);
         }
         if (asOf != null && !asOf.isBlank()) {
-            return page(history.allAsOf(instant(asOf)).values().iterator(), wanted, from, size);
+            return page(asOfReads.all(instant(asOf)).values().iterator(), wanted, from, size);
         }
         TaskStatus filter = wanted;
         return projection.readAll(all -> page(all, filter, from, size));
@@ -177,8 +187,7 @@ public class TaskController {
                         @QueryValue @Nullable String asOf) {
         if (asOf != null && !asOf.isBlank()) {
             Instant at = instant(asOf);
-            Long first = projection.firstOffset(id).orElse(null);
-            TaskState then = first == null ? null : history.asOf(id, first, at).map(TaskState::forReaders).orElse(null);
+            TaskState then = asOfReads.task(id, at).orElse(null);
             if (then == null) {
                 throw ProblemException.notFound("no task " + id + " as of " + at);
             }

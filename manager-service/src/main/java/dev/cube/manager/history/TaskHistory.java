@@ -19,6 +19,10 @@ public final class TaskHistory {
     private final dev.cube.kafka.KafkaClientConfig kafka;
     private final dev.cube.events.origin.OriginCheck origins;
 
+    public TaskHistory(String bootstrapServers) {
+        this(dev.cube.kafka.KafkaClientConfig.of(bootstrapServers));
+    }
+
     public TaskHistory(dev.cube.kafka.KafkaClientConfig kafka) {
         this(kafka, dev.cube.events.origin.OriginCheck.OFF);
     }

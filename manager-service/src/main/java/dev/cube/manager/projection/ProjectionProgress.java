@@ -4,6 +4,8 @@ import dev.cube.core.placement.PlacementStage;
 import dev.cube.events.topics.Topics;
 import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
+import dev.cube.manager.ManagerSettings;
+import dev.cube.manager.read.FoldPositions;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -18,6 +20,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 @Requires(property = ManagerApplication.ENABLED, value = "true")
-public final class ProjectionProgress implements ProjectionObserver {
+public final class ProjectionProgress implements ProjectionObserver, FoldPositions {
 
     /** The consumer metric Kafka keeps per partition: records between the consumer's position and the end it may read. */
     private static final String LAG_METRIC = "records-lag";
@@ -67,6 +70,7 @@ public final class ProjectionProgress implements ProjectionObserver {
     private final Provider<ProjectionRunner> runner;
     private final dev.cube.kafka.KafkaClientConfig kafka;
     private final Set<Integer> caughtUp = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Long> foldedThrough = new ConcurrentHashMap<>();
     private volatile int partitions;
 
     ProjectionProgress(Provider<ProjectionRunner> runner, dev.cube.kafka.KafkaClientConfig kafka) {
@@ -77,6 +81,23 @@ public final class ProjectionProgress implements ProjectionObserver {
     @Override
     public void foldStarted(int partition) {
         caughtUp.remove(partition);
+        foldedThrough.remove(partition);
+    }
+
+    @Override
+    public void foldStopped(int partition) {
+        foldedThrough.remove(partition);
+    }
+
+    @Override
+    public void foldedThrough(int partition, long offset) {
+        foldedThrough.put(partition, offset);
+    }
+
+    @Override
+    public OptionalLong foldedThrough(int partition) {
+        Long offset = foldedThrough.get(partition);
+        return offset == null ? OptionalLong.empty() : OptionalLong.of(offset);
     }
 
     @Override

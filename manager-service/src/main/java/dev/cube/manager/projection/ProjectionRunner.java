@@ -129,6 +129,34 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
         });
     }
 
+    @Override
+    public Optional<Folded> folded(String id) {
+        return read(() -> Optional.ofNullable(store(TaskProjection.TASK_STATE_STORE, FoldedTask.class).get(id)).map(ProjectionRunner::folded));
+    }
+
+    @Override
+    public <T> T readAllFolded(Function<Iterator<Folded>, T> reader) {
+        return read(() -> {
+            try (KeyValueIterator<String, FoldedTask> all = store(TaskProjection.TASK_STATE_STORE, FoldedTask.class).all()) {
+                return reader.apply(new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return all.hasNext();
+                    }
+
+                    @Override
+                    public Folded next() {
+                        return folded(all.next().value);
+                    }
+                });
+            }
+        });
+    }
+
+    private static Folded folded(FoldedTask task) {
+        return new Folded(task.state().forReaders(), task.firstOffset(), task.lastOffset());
+    }
+
     // ---- WorkerReads ----
 
     @Override
