@@ -36,13 +36,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String CLUSTER_ID = "Y3ViZS1lbWJlZGRlZC0x";
+    private static final String SCRAM = "SCRAM-SHA-256";
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final Map<String, String> adminProperties;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Map<String, String> adminProperties) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.adminProperties = Map.copyOf(adminProperties);
     }
 
     /**
@@ -66,9 +69,60 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on {@code port} (0 picks a free one) with its log under {@code dataDir}, and waits until it answers. */
     public static EmbeddedKafka start(Path dataDir, int port) {
+        return start(dataDir, port, Map.of(), List.of(), Map.of());
+    }
+
+    /**
+     * Starts a broker whose clients must authenticate with SASL/SCRAM-SHA-256 (over plaintext, on
+     * 127.0.0.1) and are authorized by the StandardAuthorizer: nothing is allowed without an ACL but to
+     * {@code adminUser}, a super user created with the storage ({@code --add-scram}). The controller
+     * listener stays PLAINTEXT on loopback (its principal, ANONYMOUS, is a super user too, so that the
+     * broker may talk to its own controller). Create other users with {@link #addScramUser}.
+     */
+    public static EmbeddedKafka startWithScram(Path dataDir, int port, String adminUser, String adminPassword) {
+        Map<String, String> broker = new java.util.LinkedHashMap<>();
+        broker.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        broker.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        broker.put("sasl.enabled.mechanisms", SCRAM);
+        broker.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+        broker.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config", jaas(adminUser, adminPassword));
+        broker.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        broker.put("super.users", "User:" + adminUser + ";User:ANONYMOUS");
+        broker.put("allow.everyone.if.no.acl.found", "false");
+        broker.put("listener.protocol", "SASL_PLAINTEXT");
+        return start(dataDir, port, broker, List.of("--add-scram", SCRAM + "=[name=" + adminUser + ",password=" + adminPassword + "]"),
+                scramClient(adminUser, adminPassword));
+    }
+
+    /** The client properties with which {@code user} authenticates to a broker of {@link #startWithScram}. */
+    public static Map<String, String> scramClient(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", SCRAM, "sasl.jaas.config", jaas(user, password));
+    }
+
+    /** Creates (or changes the password of) SCRAM user {@code user}, as the admin. */
+    public void addScramUser(String user, String password) {
+        try (Admin admin = Admin.create(adminConfig())) {
+            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 4096),
+                    password))).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create SCRAM user " + user, e);
+        }
+    }
+
+    /** The client properties of the broker's admin (empty for a PLAINTEXT broker). */
+    public Map<String, String> adminProperties() {
+        return adminProperties;
+    }
+
+    private static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
+    }
+
+    private static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides, List<String> formatArgs, Map<String, String> adminProperties) {
         try {
             int brokerPort = port == 0 ? freePort() : port;
-            return start(dataDir, Node.alone(brokerPort, freePort()));
+            return start(dataDir, Node.alone(brokerPort, freePort()), overrides, formatArgs, adminProperties);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded Kafka broker in " + dataDir, e);
         }
@@ -76,19 +130,30 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts {@code node} with its log under {@code dataDir}, and waits until it answers (a node of a cluster: until a quorum of its voters runs). */
     public static EmbeddedKafka start(Path dataDir, Node node) {
+        return start(dataDir, node, Map.of(), List.of(), Map.of());
+    }
+
+    private static EmbeddedKafka start(Path dataDir, Node node, Map<String, String> overrides, List<String> formatArgs, Map<String, String> adminProperties) {
         try {
             Files.createDirectories(dataDir);
             int brokerPort = node.port();
             Properties props = brokerProperties(dataDir, node);
+            Map<String, String> settings = new java.util.LinkedHashMap<>(overrides);
+            String protocol = settings.remove("listener.protocol");
+            if (protocol != null) {
+                props.put("listeners", protocol + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + node.controllerPort());
+                props.put("advertised.listeners", protocol + "://127.0.0.1:" + brokerPort);
+            }
+            props.putAll(settings);
             Path propsFile = dataDir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(propsFile)) {
                 props.store(out, "written by Cube's EmbeddedKafka");
             }
-            format(propsFile);
+            format(propsFile, formatArgs);
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
             String bootstrap = "127.0.0.1:" + brokerPort;
-            EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap);
+            EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, adminProperties);
             kafka.awaitReady(Duration.ofSeconds(60));
             LOG.info("Embedded Kafka ready at {} (data in {})", bootstrap, dataDir.toAbsolutePath());
             return kafka;
@@ -164,10 +229,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path propsFile) {
+    private static void format(Path propsFile, List<String> extra) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int exit = StorageTool.execute(new String[]{"format", "-t", CLUSTER_ID, "-c", propsFile.toString(), "--ignore-formatted"},
-                new PrintStream(output, true, StandardCharsets.UTF_8));
+        List<String> args = new java.util.ArrayList<>(List.of("format", "-t", CLUSTER_ID, "-c", propsFile.toString(), "--ignore-formatted"));
+        args.addAll(extra);
+        int exit = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
         if (exit != 0) {
             throw new IllegalStateException("formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8));
         }
@@ -175,8 +241,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        Map<String, Object> config = adminConfig();
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
         try (Admin admin = Admin.create(config)) {
             while (true) {
                 try {
@@ -189,6 +256,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private Map<String, Object> adminConfig() {
+        Map<String, Object> config = new java.util.HashMap<>(adminProperties);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
     }
 
     private static int freePort() throws IOException {

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,10 @@ import java.util.stream.Collectors;
  * the retention of what is kept forever, and {@code min.insync.replicas} no higher than the replicas
  * (else no write with {@code acks=all} succeeds). What only deserves a warning: other partition counts
  * than Cube creates, and fewer replicas than asked for.
+ *
+ * <p>Topics may be created ahead of time by an administrator: a principal without CREATE is told, for each
+ * topic it finds missing, the command that creates it. Needs DESCRIBE on the topics, and DESCRIBE_CONFIGS
+ * to check their configs (without it the configs are not checked, and the log says so).
  */
 public final class TopicSetup {
 
@@ -59,51 +65,75 @@ public final class TopicSetup {
         ensure(bootstrapServers, Topics.ALL, replicationFactor);
     }
 
-    /**
-     * Creates those of {@code topics} that do not exist, with {@code replicationFactor} copies (or the
-     * cluster's default, {@link #CLUSTER_DEFAULT}), then checks them all.
-     *
-     * @throws IllegalStateException if Kafka cannot be reached, or a topic is not as Cube needs it
-     */
+    /** Creates those of {@code topics} that do not exist, then checks them all (see below). */
     public static void ensure(String bootstrapServers, List<? extends Topic<?, ?>> topics, short replicationFactor) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        ensure(KafkaClientConfig.of(bootstrapServers), topics, replicationFactor);
+    }
+
+    /**
+     * Creates those of {@code topics} that do not exist, where this principal may, with {@code replicationFactor}
+     * copies (or the cluster's default, {@link #CLUSTER_DEFAULT}), then checks them all.
+     *
+     * @throws TopicsNotReadyException when a topic is missing and cannot be created, or is not as Cube needs it
+     * @throws IllegalStateException   if Kafka cannot be reached
+     */
+    public static void ensure(KafkaClientConfig kafka, List<? extends Topic<?, ?>> topics, short replicationFactor) {
+        try (Admin admin = admin(kafka)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             Optional<Short> replicas = replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty();
-            List<NewTopic> missing = topics.stream()
-                    .filter(topic -> !existing.contains(topic.name()))
+            List<String> problems = new ArrayList<>();
+            List<Topic<?, ?>> present = new ArrayList<>();
+            List<Topic<?, ?>> absent = new ArrayList<>();
+            for (Topic<?, ?> topic : topics) {
+                (existing.contains(topic.name()) ? present : absent).add(topic);
+            }
+            List<NewTopic> missing = absent.stream()
                     .map(topic -> new NewTopic(topic.name(), Optional.of(topic.partitions()), replicas).configs(topic.config()))
                     .toList();
-            for (var entry : admin.createTopics(missing).values().entrySet()) {
-                try {
-                    entry.getValue().get(30, TimeUnit.SECONDS);
-                    LOG.info("created topic {}", entry.getKey());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e.getCause());
+            if (!missing.isEmpty()) {
+                var created = admin.createTopics(missing).values();
+                for (Topic<?, ?> topic : absent) {
+                    try {
+                        created.get(topic.name()).get(30, TimeUnit.SECONDS);
+                        LOG.info("created topic {}", topic.name());
+                        present.add(topic);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof TopicExistsException) {
+                            present.add(topic);
+                        } else if (e.getCause() instanceof AuthorizationException) {
+                            problems.add("topic " + topic.name() + " is missing and this principal may not create it: " + howToCreate(topic, replicationFactor));
+                        } else {
+                            problems.add("topic " + topic.name() + " is missing and could not be created (" + e.getCause() + "): "
+                                    + howToCreate(topic, replicationFactor));
+                        }
                     }
                 }
             }
-            check(admin, topics, replicationFactor);
+            if (!present.isEmpty()) {
+                problems.addAll(check(admin, present, replicationFactor));
+            }
+            if (!problems.isEmpty()) {
+                throw new TopicsNotReadyException(problems);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            throw new IllegalStateException("interrupted while checking Cube's topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " to create Cube's topics", e);
+            throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers() + " to check Cube's topics: " + e.getMessage(), e);
         }
     }
 
-    private static void check(Admin admin, List<? extends Topic<?, ?>> topics, short replicationFactor)
+    /** What is wrong with {@code topics} (all of which exist), one line each; warnings are logged. */
+    private static List<String> check(Admin admin, List<? extends Topic<?, ?>> topics, short replicationFactor)
             throws ExecutionException, InterruptedException, TimeoutException {
         List<String> names = topics.stream().map(Topic::name).toList();
         List<ConfigResource> resources = names.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
         Map<String, TopicDescription> descriptions;
-        Map<ConfigResource, Config> configs;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
                 // A topic just created may not be known yet to the broker asked, in a cluster of several.
                 descriptions = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-                configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
                 break;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
@@ -112,20 +142,35 @@ public final class TopicSetup {
                 Thread.sleep(200);
             }
         }
+        Map<ConfigResource, Config> configs;
+        try {
+            configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof AuthorizationException)) {
+                throw e;
+            }
+            LOG.info("cannot check the configs of Cube's topics ({}); DESCRIBE_CONFIGS lets Cube check them", e.getCause().toString());
+            configs = null;
+        }
         List<String> problems = new ArrayList<>();
         for (Topic<?, ?> topic : topics) {
             TopicDescription description = descriptions.get(topic.name());
+            int replicas = description.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+            if (configs == null) {
+                // Without the configs, only what the description shows can be checked.
+                Layout found = new Layout(description.partitions().size(), replicas, topic.config());
+                problems.addAll(problems(topic, found));
+                warnings(topic, found, replicationFactor).forEach(LOG::warn);
+                continue;
+            }
             Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
             Map<String, String> values = config.entries().stream().filter(entry -> entry.value() != null)
                     .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value, (a, b) -> a));
-            int replicas = description.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
             Layout found = new Layout(description.partitions().size(), replicas, values);
             problems.addAll(problems(topic, found));
             warnings(topic, found, replicationFactor).forEach(LOG::warn);
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("Cube's topics are not laid out as it needs them:\n  " + String.join("\n  ", problems));
-        }
+        return problems;
     }
 
     /** How a topic is on the cluster: its partitions, the fewest replicas any partition has, and its configuration. */
@@ -190,15 +235,49 @@ public final class TopicSetup {
         };
     }
 
+    /** The command that creates {@code topic} as Cube would. */
+    static String howToCreate(Topic<?, ?> topic, short replicationFactor) {
+        StringBuilder command = new StringBuilder("kafka-topics.sh --create --topic ").append(topic.name())
+                .append(" --partitions ").append(topic.partitions());
+        if (replicationFactor > 0) {
+            command.append(" --replication-factor ").append(replicationFactor);
+        }
+        new TreeMap<>(topic.config()).forEach((key, value) -> command.append(" --config ").append(key).append('=').append(value));
+        return command.toString();
+    }
+
     /** How many partitions {@code topic} has on the cluster. */
     public static int partitionCount(String bootstrapServers, String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        return partitionCount(KafkaClientConfig.of(bootstrapServers), topic);
+    }
+
+    /** How many partitions {@code topic} has on the cluster. */
+    public static int partitionCount(KafkaClientConfig kafka, String topic) {
+        try (Admin admin = admin(kafka)) {
             return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot describe topic " + topic + " at " + bootstrapServers, e);
+            throw new IllegalStateException("cannot describe topic " + topic + " at " + kafka.bootstrapServers(), e);
+        }
+    }
+
+    private static Admin admin(KafkaClientConfig kafka) {
+        return Admin.create(kafka.clientConfig(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "cube-topic-setup")));
+    }
+
+    /** Cube's topics are not there, or not as Cube needs them, and this principal cannot fix it: each problem says what to do. */
+    public static final class TopicsNotReadyException extends IllegalStateException {
+        private final List<String> problems;
+
+        public TopicsNotReadyException(List<String> problems) {
+            super("Cube's topics are not as Cube needs them:\n  " + String.join("\n  ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
         }
     }
 }

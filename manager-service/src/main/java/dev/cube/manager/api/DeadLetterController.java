@@ -1,7 +1,6 @@
 package dev.cube.manager.api;
 
 import dev.cube.manager.ManagerApplication;
-import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.history.DeadLetters;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
@@ -29,8 +28,8 @@ public class DeadLetterController {
 
     private final DeadLetters deadLetters;
 
-    public DeadLetterController(ManagerSettings settings) {
-        this.deadLetters = new DeadLetters(settings.bootstrapServers());
+    public DeadLetterController(dev.cube.kafka.KafkaClientConfig kafka) {
+        this.deadLetters = new DeadLetters(kafka);
     }
 
     @Get

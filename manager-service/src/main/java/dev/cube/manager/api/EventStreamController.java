@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.EventType;
 import dev.cube.events.wire.Json;
 import dev.cube.manager.ManagerApplication;
-import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.read.TaskReads;
 import dev.cube.manager.stream.EventFeed;
 import dev.cube.manager.stream.EventFilter;
@@ -59,15 +58,15 @@ public class EventStreamController {
 
     private final TaskReads projection;
     private final Streams streams;
-    private final String bootstrapServers;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
     private final Duration keepAlive;
     private final Clock clock;
 
-    public EventStreamController(TaskReads projection, Streams streams, ManagerSettings settings, Clock clock,
+    public EventStreamController(TaskReads projection, Streams streams, dev.cube.kafka.KafkaClientConfig kafka, Clock clock,
                                  @Value("${cube.manager.events-keep-alive:15s}") Duration keepAlive) {
         this.projection = projection;
         this.streams = streams;
-        this.bootstrapServers = settings.bootstrapServers();
+        this.kafka = kafka;
         this.keepAlive = keepAlive;
         this.clock = clock;
     }
@@ -106,7 +105,7 @@ public class EventStreamController {
         EventFeed.Start start = start(from, lastEventId, following, filter);
         Long first = filter.task() == null ? null : projection.firstOffset(filter.task()).orElse(null);
         if (following) {
-            return HttpResponse.ok(streams.open(() -> new FeedSource(new EventFeed(bootstrapServers, filter, workerTopics && filter.wantsWorkerTopics(),
+            return HttpResponse.ok(streams.open(() -> new FeedSource(new EventFeed(kafka, filter, workerTopics && filter.wantsWorkerTopics(),
                     start, first)))).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
         }
         int size;
@@ -118,7 +117,7 @@ public class EventStreamController {
         if (size < 1 || size > MAX_LIMIT) {
             throw new InvalidQueryException("limit", "must be a whole number from 1 to " + MAX_LIMIT);
         }
-        ObjectNode page = page(new EventFeed(bootstrapServers, filter, workerTopics && filter.wantsWorkerTopics(), start, first), size);
+        ObjectNode page = page(new EventFeed(kafka, filter, workerTopics && filter.wantsWorkerTopics(), start, first), size);
         return HttpResponse.ok(Json.MAPPER.writeValueAsString(page)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 

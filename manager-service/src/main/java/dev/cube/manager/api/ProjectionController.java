@@ -1,7 +1,6 @@
 package dev.cube.manager.api;
 
 import dev.cube.manager.ManagerApplication;
-import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.history.EventLogReader;
 import dev.cube.manager.history.ProjectionCheck;
 import io.micronaut.context.annotation.Requires;
@@ -32,12 +31,16 @@ import java.util.concurrent.Semaphore;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ProjectionController {
 
-    private final String bootstrapServers;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
+    private final dev.cube.events.origin.OriginCheck origins;
     private final Duration settle;
     private final Semaphore oneAtATime = new Semaphore(1);
 
-    public ProjectionController(ManagerSettings settings, @Value("${cube.manager.verify-settle:10s}") Duration settle) {
-        this.bootstrapServers = settings.bootstrapServers();
+    /** @param origins refuses, as the live fold does, what origin proofs do not allow: the check compares like with like */
+    public ProjectionController(dev.cube.kafka.KafkaClientConfig kafka, dev.cube.events.origin.OriginCheck origins,
+                                @Value("${cube.manager.verify-settle:10s}") Duration settle) {
+        this.kafka = kafka;
+        this.origins = origins;
         this.settle = settle;
     }
 
@@ -56,7 +59,7 @@ public class ProjectionController {
         }
         try {
             long began = System.nanoTime();
-            ProjectionCheck.Report report = ProjectionCheck.run(bootstrapServers, settle, EventLogReader.Progress.NONE);
+            ProjectionCheck.Report report = ProjectionCheck.run(kafka, origins, settle, EventLogReader.Progress.NONE);
             return HttpResponse.ok(VerificationView.of(report, (System.nanoTime() - began) / 1_000_000));
         } finally {
             oneAtATime.release();

@@ -13,7 +13,6 @@ import dev.cube.events.wire.InvalidEventException;
 import dev.cube.events.wire.TaskSpecCodec;
 import dev.cube.manager.EventPublisher;
 import dev.cube.manager.ManagerApplication;
-import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.cluster.LocalStores;
 import dev.cube.manager.cluster.NotHeldHereException;
 import dev.cube.manager.history.AsOfReads;
@@ -75,11 +74,12 @@ public class TaskController {
     private final AsOfReads asOfReads;
     private final Clock clock;
 
-    public TaskController(EventPublisher publisher, TaskReads projection, LocalStores local, ManagerSettings settings, Clock clock) {
+    public TaskController(EventPublisher publisher, TaskReads projection, LocalStores local, dev.cube.kafka.KafkaClientConfig kafka,
+                          dev.cube.events.origin.OriginCheck origins, Clock clock) {
         this.publisher = publisher;
         this.projection = projection;
-        this.history = new TaskHistory(settings.bootstrapServers());
-        this.asOfReads = new AsOfReads(settings.bootstrapServers(), projection, (partition, sink) -> {
+        this.history = new TaskHistory(kafka, origins);
+        this.asOfReads = new AsOfReads(kafka, origins, projection, (partition, sink) -> {
             try {
                 local.foldedOf(partition, sink);
                 return true;

@@ -56,17 +56,19 @@ public final class AsOfReads implements AutoCloseable {
     private final TaskReads store;
     private final LocalTasks local;
     private final TaskHistory history;
-    private final String bootstrapServers;
+    private final dev.cube.events.origin.OriginCheck origins;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
     private final Admin admin;
     private final int partitions;
 
-    public AsOfReads(String bootstrapServers, TaskReads store, LocalTasks local) {
-        this.bootstrapServers = bootstrapServers;
+    /** @param origins refuses, as the live fold does, what origin proofs do not allow (see {@link TaskHistory}) */
+    public AsOfReads(dev.cube.kafka.KafkaClientConfig kafka, dev.cube.events.origin.OriginCheck origins, TaskReads store, LocalTasks local) {
+        this.kafka = kafka;
+        this.origins = origins;
         this.store = store;
         this.local = local;
-        this.history = new TaskHistory(bootstrapServers);
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "cube-manager-as-of"));
+        this.history = new TaskHistory(kafka, origins);
+        this.admin = Admin.create(kafka.clientConfig(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "cube-manager-as-of")));
         this.partitions = Topics.TASK_EVENTS.partitions();
     }
 
@@ -90,7 +92,7 @@ public final class AsOfReads implements AutoCloseable {
             // The fold has not reached the bound (an instant close to now): the store's state holds unless the
             // task has records between what is folded and the bound.
             if (through >= 0 && task.lastOffset() <= through) {
-                try (EventLogReader reader = new EventLogReader(bootstrapServers, "cube-manager-as-of")) {
+                try (EventLogReader reader = new EventLogReader(kafka, "cube-manager-as-of")) {
                     if (!keysBetween(reader, partition, through + 1, at).contains(id)) {
                         return Optional.of(task.state());
                     }
@@ -111,7 +113,7 @@ public final class AsOfReads implements AutoCloseable {
         }
         Map<Integer, Long> bounds = bounds(at, every);
         TreeMap<String, TaskState> then = new TreeMap<>();
-        try (EventLogReader reader = new EventLogReader(bootstrapServers, "cube-manager-as-of")) {
+        try (EventLogReader reader = new EventLogReader(kafka, "cube-manager-as-of")) {
             for (int p = 0; p < partitions; p++) {
                 long bound = bounds.get(p);
                 // The tasks to fold from the log, with the first offset of each; null: every task of the partition.
@@ -151,7 +153,7 @@ public final class AsOfReads implements AutoCloseable {
                     start = 0;
                     wanted = key -> true;
                 }
-                LogFold folding = new LogFold(partitions, true);
+                LogFold folding = new LogFold(partitions, true, origins);
                 reader.read(Map.of(p, start), Optional.of(at), record -> {
                     if (record.key() != null && wanted.test(record.key())) {
                         folding.apply(record);

@@ -47,15 +47,15 @@ public final class DeadLetters {
     public record Page(List<DeadLetter> items, Long earlier, long end) {
     }
 
-    private final String bootstrapServers;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
 
-    public DeadLetters(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    public DeadLetters(dev.cube.kafka.KafkaClientConfig kafka) {
+        this.kafka = kafka;
     }
 
     /** The last {@code limit} dead letters before offset {@code before} (the end of the topic when null). */
     public Page before(Long before, int limit) {
-        try (EventLogReader reader = new EventLogReader(bootstrapServers, "cube-manager-dead-letters", Topics.DEAD_LETTERS.name())) {
+        try (EventLogReader reader = new EventLogReader(kafka, "cube-manager-dead-letters", Topics.DEAD_LETTERS.name())) {
             long end = reader.ends().getOrDefault(0, 0L);
             long until = before == null ? end : Math.min(before, end);
             // Transaction markers take offsets too: read twice as many offsets back, keep the last records.

@@ -68,14 +68,14 @@ public final class ProjectionProgress implements ProjectionObserver, FoldPositio
     }
 
     private final Provider<ProjectionRunner> runner;
-    private final ManagerSettings settings;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
     private final Set<Integer> caughtUp = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Long> foldedThrough = new ConcurrentHashMap<>();
     private volatile int partitions;
 
-    ProjectionProgress(Provider<ProjectionRunner> runner, ManagerSettings settings) {
+    ProjectionProgress(Provider<ProjectionRunner> runner, dev.cube.kafka.KafkaClientConfig kafka) {
         this.runner = runner;
-        this.settings = settings;
+        this.kafka = kafka;
     }
 
     @Override
@@ -131,7 +131,7 @@ public final class ProjectionProgress implements ProjectionObserver, FoldPositio
 
     private int partitions() {
         if (partitions == 0) {
-            partitions = TopicSetup.partitionCount(settings.bootstrapServers(), Topics.TASK_EVENTS.name());
+            partitions = TopicSetup.partitionCount(kafka, Topics.TASK_EVENTS.name());
         }
         return partitions;
     }

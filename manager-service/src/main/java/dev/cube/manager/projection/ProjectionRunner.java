@@ -2,8 +2,10 @@ package dev.cube.manager.projection;
 
 import dev.cube.core.placement.PlacementStage;
 import dev.cube.core.placement.Scheduler;
+import dev.cube.events.origin.OriginCheck;
 import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
+import dev.cube.kafka.KafkaClientConfig;
 import dev.cube.kafka.LogEnds;
 import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
@@ -45,6 +47,8 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionRunner.class);
 
     private final ManagerSettings settings;
+    private final KafkaClientConfig kafka;
+    private final OriginCheck origins;
     private final List<ProjectionObserver> observers;
     private final int partitions;
     private final Map<Integer, Long> lastRecordAtStart;
@@ -52,15 +56,17 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
     private volatile HostInfo self;
 
     /** @param observers told how the processors go (health, metrics); see {@link ProjectionObserver} */
-    public ProjectionRunner(ManagerSettings settings, List<ProjectionObserver> observers) {
+    public ProjectionRunner(ManagerSettings settings, KafkaClientConfig kafka, OriginCheck origins, List<ProjectionObserver> observers) {
         this.settings = settings;
+        this.kafka = kafka;
+        this.origins = origins;
         this.observers = List.copyOf(observers);
         Topic<String, byte[]> control = ControlTopic.topic(settings.applicationId());
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.ALL);
         topics.add(control);
-        TopicSetup.ensure(settings.bootstrapServers(), topics, (short) settings.replicationFactor());
-        this.partitions = TopicSetup.partitionCount(settings.bootstrapServers(), Topics.TASK_EVENTS.name());
-        this.lastRecordAtStart = LogEnds.lastRecordOffsets(settings.bootstrapServers(), Topics.TASK_EVENTS.name());
+        TopicSetup.ensure(kafka, topics, (short) settings.replicationFactor());
+        this.partitions = TopicSetup.partitionCount(kafka, Topics.TASK_EVENTS.name());
+        this.lastRecordAtStart = LogEnds.lastRecordOffsets(kafka, Topics.TASK_EVENTS.name());
     }
 
     /** Starts Streams once the HTTP server listens: only then is the port it advertises known (it may be picked at random). */
@@ -76,12 +82,12 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
         HostInfo endpoint = new HostInfo(settings.advertisedHostOrDefault(), httpPort);
         String instanceId = settings.instanceIdOrDefault(httpPort);
         if (settings.streamsProtocol()) {
-            StreamsGroupConfig.apply(settings);
+            StreamsGroupConfig.apply(settings, kafka);
         }
         PlacementStage.Settings stage = new PlacementStage.Settings(settings.workerTtl(), settings.workerGrace(), settings.logGap(), partitions);
         KafkaStreams created = new KafkaStreams(TaskProjection.build(settings.applicationId(), stage, Scheduler.named(settings.scheduler()),
-                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers), settings.promptCommit()),
-                properties(settings, endpoint, instanceId));
+                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers), settings.promptCommit(), origins),
+                kafka.clientProperties(properties(settings, endpoint, instanceId)));
         created.setUncaughtExceptionHandler(e -> {
             LOG.error("the projection's stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -98,7 +104,6 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
     static Properties properties(ManagerSettings settings, HostInfo endpoint, String instanceId) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());

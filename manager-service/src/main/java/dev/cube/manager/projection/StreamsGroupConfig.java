@@ -29,9 +29,9 @@ final class StreamsGroupConfig {
     private StreamsGroupConfig() {
     }
 
-    static void apply(ManagerSettings settings) {
+    static void apply(ManagerSettings settings, dev.cube.kafka.KafkaClientConfig kafka) {
         ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, settings.applicationId());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "cube-manager-group-config")))) {
             alter(admin, group, "streams.num.standby.replicas", String.valueOf(settings.standbyReplicas()));
             alter(admin, group, "streams.session.timeout.ms", String.valueOf(settings.sessionTimeout().toMillis()));
         }

@@ -5,6 +5,9 @@ import dev.cube.core.task.TaskDecider;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.desired.DesiredAttempt;
 import dev.cube.events.desired.Revision;
+import dev.cube.events.origin.OriginCheck;
+import dev.cube.events.origin.OriginPolicy;
+import dev.cube.events.origin.OriginProof;
 import dev.cube.events.state.Evolution;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStateMachine;
@@ -65,6 +68,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
     private final Duration emitInterval;
     private final ProjectionObserver observer;
     private final PromptCommit promptCommit;
+    private final OriginCheck origins;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, FoldedTask> tasks;
@@ -92,6 +96,13 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
      */
     TaskFoldProcessor(int partitions, Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer,
                       Duration promptCommit) {
+        this(partitions, lastRecordAtStart, emitInterval, observer, promptCommit, OriginCheck.OFF);
+    }
+
+    /** @param origins checks who wrote each record: an event its writer may not say ({@link OriginPolicy}) is dead-lettered */
+    TaskFoldProcessor(int partitions, Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer,
+                      Duration promptCommit, OriginCheck origins) {
+        this.origins = origins;
         this.partitions = partitions;
         this.lastRecordAtStart = lastRecordAtStart;
         this.emitInterval = emitInterval;
@@ -167,6 +178,15 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         String id = event.subject();
         FoldedTask folded = lookup(id);
         TaskState before = folded == null ? null : folded.state();
+        if (origins.enabled()) {
+            var refusal = OriginPolicy.refusal(event, origins.origin(meta.topic(), record.headers(), record.value()), before);
+            if (refusal.isPresent()) {
+                observer.folded(ProjectionObserver.Outcome.REJECTED);
+                deadLetter(context, observer, record, ProjectionObserver.DeadLetter.REJECTED, OriginProof.ORIGIN_HEADER,
+                        "refused " + event.type().typeName() + " " + event.id() + ": " + refusal.get());
+                return;
+            }
+        }
         switch (TaskStateMachine.evolve(before, event)) {
             case Evolution.Duplicate ignored -> observer.folded(ProjectionObserver.Outcome.DUPLICATE);
             case Evolution.Ignored ignored -> {

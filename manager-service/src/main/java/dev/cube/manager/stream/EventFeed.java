@@ -62,15 +62,14 @@ public final class EventFeed implements AutoCloseable {
     /**
      * @param taskFirstOffset where the filter's task starts on its partition, if known (the beginning then starts there)
      */
-    public EventFeed(String bootstrapServers, EventFilter filter, boolean workerTopics, Start start, Long taskFirstOffset) {
+    public EventFeed(dev.cube.kafka.KafkaClientConfig kafka, EventFilter filter, boolean workerTopics, Start start, Long taskFirstOffset) {
         this.filter = filter;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "cube-manager-events",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100)),
                 new StringDeserializer(), new ByteArrayDeserializer());
         try {
             this.partitions = partitions(filter, workerTopics);
