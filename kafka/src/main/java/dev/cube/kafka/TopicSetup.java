@@ -76,7 +76,10 @@ public final class TopicSetup {
                         entry.getValue().get(30, TimeUnit.SECONDS);
                         LOG.info("created topic {}", entry.getKey());
                     } catch (ExecutionException e) {
-                        if (e.getCause() instanceof AuthorizationException) {
+                        if (e.getCause() instanceof AuthorizationException && report.hidden().contains(topic.name())) {
+                            problems.add("topic " + topic.name() + " is missing, or this principal may not DESCRIBE it, and it may not create it: "
+                                    + "allow DESCRIBE, or " + howToCreate(topic, replicationFactor));
+                        } else if (e.getCause() instanceof AuthorizationException) {
                             problems.add("topic " + topic.name() + " is missing and this principal may not create it: " + howToCreate(topic, replicationFactor));
                         } else if (!(e.getCause() instanceof TopicExistsException)) {
                             problems.add("topic " + topic.name() + " is missing and could not be created (" + e.getCause() + "): " + howToCreate(topic, replicationFactor));
@@ -97,7 +100,7 @@ public final class TopicSetup {
     }
 
     /** What a look at the cluster says of {@code topics}: those missing, what stops Cube, what is merely off. */
-    record Report(List<Topic<?, ?>> missing, List<String> problems, List<String> warnings) {
+    record Report(List<Topic<?, ?>> missing, Set<String> hidden, List<String> problems, List<String> warnings) {
     }
 
     static Report check(Admin admin, List<? extends Topic<?, ?>> topics) throws InterruptedException, ExecutionException, TimeoutException {
@@ -108,6 +111,7 @@ public final class TopicSetup {
         List<String> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<Topic<?, ?>> existing = new ArrayList<>();
+        Set<String> hidden = new java.util.HashSet<>();
         for (Topic<?, ?> topic : byName.values()) {
             try {
                 TopicDescription description = described.get(topic.name()).get(30, TimeUnit.SECONDS);
@@ -126,6 +130,7 @@ public final class TopicSetup {
                 } else if (e.getCause() instanceof AuthorizationException) {
                     // a topic the principal may not DESCRIBE looks missing to it; CREATE (if allowed) says which it is
                     missing.add(topic);
+                    hidden.add(topic.name());
                 } else {
                     throw e;
                 }
@@ -134,7 +139,7 @@ public final class TopicSetup {
         if (!existing.isEmpty()) {
             checkConfigs(admin, existing, warnings);
         }
-        return new Report(missing, problems, warnings);
+        return new Report(missing, hidden, problems, warnings);
     }
 
     private static void checkConfigs(Admin admin, List<Topic<?, ?>> topics, List<String> warnings) throws InterruptedException, TimeoutException {
