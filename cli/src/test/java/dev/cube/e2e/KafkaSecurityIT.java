@@ -215,7 +215,7 @@ class KafkaSecurityIT {
         TopicSetup.ensure(asManager, Topics.ALL, (short) 1);
         assertThatThrownBy(() -> TopicSetup.ensure(asManager, List.of(Topics.TASK_EVENTS, extra), (short) 1))
                 .isInstanceOfSatisfying(TopicSetup.TopicsNotReadyException.class, e -> assertThat(e.problems()).containsExactly(
-                        "topic cube.not-created-yet is missing and this principal may not create it: kafka-topics.sh --create"
+                        "topic cube.not-created-yet is missing, or this principal may not DESCRIBE it, and it may not create it: allow DESCRIBE, or kafka-topics.sh --create"
                                 + " --topic cube.not-created-yet --partitions 2 --replication-factor 1 --config cleanup.policy=compact"));
     }
 
@@ -343,6 +343,7 @@ class KafkaSecurityIT {
             for (String topic : List.of(Topics.DESIRED_ATTEMPTS.name(), Topics.TASK_STATE.name(), Topics.DEAD_LETTERS.name())) {
                 allow(out, manager, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
             }
+            allow(out, manager, ResourceType.TOPIC, Topics.TASK_LOGS.name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
             allow(out, manager, ResourceType.TOPIC, applicationId + "-", PatternType.PREFIXED, AclOperation.ALL);
             allow(out, manager, ResourceType.GROUP, applicationId, PatternType.PREFIXED, AclOperation.ALL);
             allow(out, manager, ResourceType.TRANSACTIONAL_ID, applicationId, PatternType.PREFIXED, AclOperation.ALL);
@@ -351,6 +352,7 @@ class KafkaSecurityIT {
                 allow(out, principal, ResourceType.TOPIC, Topics.DESIRED_ATTEMPTS.name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
                 allow(out, principal, ResourceType.TOPIC, Topics.TASK_EVENTS.name(), PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
                 allow(out, principal, ResourceType.TOPIC, Topics.WORKERS.name(), PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
+                allow(out, principal, ResourceType.TOPIC, Topics.TASK_LOGS.name(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
             }
             for (String user : submitters) {
                 allow(out, "User:" + user, ResourceType.TOPIC, Topics.TASK_EVENTS.name(), PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);

@@ -90,6 +90,20 @@ public final class TopicSetup {
             List<NewTopic> missing = absent.stream()
                     .map(topic -> new NewTopic(topic.name(), Optional.of(topic.partitions()), replicas).configs(topic.config()))
                     .toList();
+            // A topic absent from the listing is missing, or this principal may not DESCRIBE it: the broker says which.
+            Set<String> hidden = new java.util.HashSet<>();
+            if (!absent.isEmpty()) {
+                var described = admin.describeTopics(absent.stream().map(Topic::name).toList()).topicNameValues();
+                for (var entry : described.entrySet()) {
+                    try {
+                        entry.getValue().get(30, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof AuthorizationException) {
+                            hidden.add(entry.getKey());
+                        }
+                    }
+                }
+            }
             if (!missing.isEmpty()) {
                 var created = admin.createTopics(missing).values();
                 for (Topic<?, ?> topic : absent) {
@@ -100,6 +114,9 @@ public final class TopicSetup {
                     } catch (ExecutionException e) {
                         if (e.getCause() instanceof TopicExistsException) {
                             present.add(topic);
+                        } else if (e.getCause() instanceof AuthorizationException && hidden.contains(topic.name())) {
+                            problems.add("topic " + topic.name() + " is missing, or this principal may not DESCRIBE it, and it may not create it: "
+                                    + "allow DESCRIBE, or " + howToCreate(topic, replicationFactor));
                         } else if (e.getCause() instanceof AuthorizationException) {
                             problems.add("topic " + topic.name() + " is missing and this principal may not create it: " + howToCreate(topic, replicationFactor));
                         } else {

@@ -51,7 +51,7 @@ class ApiFuzzIT {
                 "?limit=100000", "?offset=-5", "?offset=x", "?limit=1e3", "?asOf=yesterday", "?asOf=2026-12-01T12:00:00Z", "?asOf=",
                 "?state=Pending&limit=1&offset=0", "?foo=bar"), Arbitraries.strings().withCharRange('!', '~').ofMaxLength(10).map(s -> "?" + encode(s)));
         Arbitrary<String> paths = Combinators.combine(Arbitraries.of("/api/v1/tasks", "/api/v1/tasks/%s", "/api/v1/tasks/%s/events",
-                "/api/v1/tasks/%s/history", "/api/v1/workers", "/api/v1/workers/%s", "/api/v1/workers/%s/drain", "/api/v1/workers/%s/undrain",
+                "/api/v1/tasks/%s/history", "/api/v1/tasks/%s/logs", "/api/v1/events", "/api/v1/workers", "/api/v1/workers/%s", "/api/v1/workers/%s/drain", "/api/v1/workers/%s/undrain",
                 "/api/v1/%s", "/api/openapi.yml", "/%s", "/health/%s"), ids, queries).as((template, id, query) -> template.replace("%s", id) + query);
         Arbitrary<String> types = Arbitraries.of("application/json", "application/json; charset=UTF-8", "text/plain", "application/xml",
                 "application/cloudevents+json", "multipart/form-data", "");

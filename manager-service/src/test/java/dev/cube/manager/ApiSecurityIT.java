@@ -47,6 +47,8 @@ class ApiSecurityIT {
                 "cube.security.tokens-file", tokens.toString(),
                 "micronaut.server.port", -1));
         base = manager.getBean(EmbeddedServer.class).getURI();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120))
+                .until(() -> send("GET", "/health/readiness", null, null).statusCode() == 200);
     }
 
     @AfterAll

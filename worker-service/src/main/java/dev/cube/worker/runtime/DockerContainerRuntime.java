@@ -53,7 +53,9 @@ import java.util.function.Supplier;
  * {@link ContainerRuntime} on a Docker engine, through docker-java. Containers are named
  * {@code cube-<taskId>-<attempt>}, run with an init process, and carry the task's labels plus
  * Cube's own ({@link #TASK_ID_LABEL}, {@link #ATTEMPT_LABEL}, {@link #WORKER_ID_LABEL}).
- * Disk limits are not enforced: Docker needs a storage driver that supports them.
+ * Every container is confined by the worker's {@link Confinement} (no-new-privileges, capabilities,
+ * pids and memory limits, a capped log, ports bound to one address); a spec it refuses makes no
+ * container ({@link TaskRefusedException}). Disk limits are not enforced: Docker needs a storage driver that supports them.
  */
 public final class DockerContainerRuntime implements ContainerRuntime {
 
@@ -83,12 +85,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         return connect(dockerHost, pullTimeout, Confinement.DEFAULT);
     }
 
-    /**
-     * Connects to the engine at {@code dockerHost} (null: {@code DOCKER_HOST}, else the default
-     * local socket) and checks that it answers.
-     *
-     * @throws EngineUnavailableException when it does not
-     */
+    /** The same, confining every container as {@code confinement} says. */
     public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout, Confinement confinement) {
         return connect(dockerHost, pullTimeout, DEFAULT_OUTPUT_CONNECTIONS, confinement);
     }
@@ -101,7 +98,14 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         return connect(dockerHost, pullTimeout, outputConnections, Confinement.DEFAULT);
     }
 
-    /** The same, confining every container as {@code confinement} says (the operator's settings, see {@link Confinement}). */
+    /**
+     * Connects to the engine at {@code dockerHost} (null: {@code DOCKER_HOST}, else the default
+     * local socket) and checks that it answers; at most {@code outputConnections} containers' output
+     * is followed at once, and every container is confined as {@code confinement} says (the
+     * operator's settings, see {@link Confinement}).
+     *
+     * @throws EngineUnavailableException when it does not
+     */
     public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout, int outputConnections, Confinement confinement) {
         DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
         if (dockerHost != null && !dockerHost.isBlank()) {
