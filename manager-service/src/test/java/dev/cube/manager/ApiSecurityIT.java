@@ -113,9 +113,18 @@ class ApiSecurityIT {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> send("GET", "/api/v1/workers/" + worker, VIEWER, null).statusCode() == 200);
 
-        assertThat(send("POST", "/api/v1/workers/" + worker + "/drain", OPERATOR, null).statusCode()).isEqualTo(202);
-        assertThat(send("POST", "/api/v1/workers/" + worker + "/undrain", OPERATOR, null).statusCode()).isEqualTo(202);
-        assertThat(send("POST", "/api/v1/tasks", OPERATOR, SPEC).statusCode()).isEqualTo(202);
+        try {
+            assertThat(send("POST", "/api/v1/workers/" + worker + "/drain", OPERATOR, null).statusCode()).isEqualTo(202);
+            assertThat(send("POST", "/api/v1/workers/" + worker + "/undrain", OPERATOR, null).statusCode()).isEqualTo(202);
+            assertThat(send("POST", "/api/v1/tasks", OPERATOR, SPEC).statusCode()).isEqualTo(202);
+        } finally {
+            // The broker is shared with the other tests' managers: the made-up worker leaves, or they place their tasks on it.
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", SharedKafka.bootstrapServers()),
+                    dev.cube.events.topics.Topics.WORKERS.keySerde().serializer(), dev.cube.events.topics.Topics.WORKERS.valueSerde().serializer())) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.cube.events.topics.Topics.WORKERS.name(), worker,
+                        dev.cube.events.CubeEvent.of("/test", worker, java.time.Instant.now(), new dev.cube.events.WorkerEvent.Left(worker, "the test is done")))).get();
+            }
+        }
     }
 
     @Test
