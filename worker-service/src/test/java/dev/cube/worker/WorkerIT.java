@@ -63,8 +63,6 @@ class WorkerIT {
     static String bootstrap;
     static DockerContainerRuntime runtime;
     static KafkaProducer<String, byte[]> desired;
-    /** The revisions the "fold" writes at, as if every event came from task-events partition 0. */
-    static final java.util.concurrent.atomic.AtomicLong revisions = new java.util.concurrent.atomic.AtomicLong(1_000_000);
     static EventLog log;
 
     String workerId;
@@ -130,11 +128,11 @@ class WorkerIT {
 
     /** The attempt leaves this worker's desired set, as the fold takes it out once it ended or moved. */
     long release(String taskId, int attempt) {
-        return write(workerId, DesiredAttempt.key(taskId, attempt), null, revisions.incrementAndGet());
+        return write(workerId, DesiredAttempt.key(taskId, attempt), null, TestRevisions.next());
     }
 
     static long want(String worker, DesiredAttempt attempt) {
-        return write(worker, attempt.key(), attempt, revisions.incrementAndGet());
+        return write(worker, attempt.key(), attempt, TestRevisions.next());
     }
 
     static long write(String worker, String key, DesiredAttempt value, long revision) {

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +37,6 @@ class WorkerOutputIT {
 
     static final String IMAGE = "cube/busybox:local";
     static final Duration PATIENCE = Duration.ofSeconds(30);
-    static final AtomicLong revisions = new AtomicLong(2_000_000);
 
     static String bootstrap;
     static DockerContainerRuntime runtime;
@@ -96,7 +94,7 @@ class WorkerOutputIT {
 
     void write(String key, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Revision.HEADER, new Revision(0, revisions.incrementAndGet()).bytes());
+        headers.add(Revision.HEADER, new Revision(0, TestRevisions.next()).bytes());
         int partition = Worker.desiredPartition(workerId, Topics.DESIRED_ATTEMPTS.partitions());
         try {
             desired.send(new ProducerRecord<>(Topics.DESIRED_ATTEMPTS.name(), partition, key, value, headers)).get();
