@@ -8,7 +8,6 @@ import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;
 import dev.cube.events.desired.DesiredAttempt;
-import dev.cube.events.desired.Revision;
 import dev.cube.events.spec.TaskSpec;
 import dev.cube.events.topics.Topics;
 import dev.cube.infra.SharedKafka;
@@ -18,8 +17,6 @@ import dev.cube.worker.runtime.ContainerStatus;
 import dev.cube.worker.runtime.DockerContainerRuntime;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -128,24 +125,15 @@ class WorkerIT {
 
     /** The attempt leaves this worker's desired set, as the fold takes it out once it ended or moved. */
     long release(String taskId, int attempt) {
-        return write(workerId, DesiredAttempt.key(taskId, attempt), null, TestRevisions.next());
+        return write(workerId, DesiredAttempt.key(taskId, attempt), null, DesiredWrites.nextRevision());
     }
 
     static long want(String worker, DesiredAttempt attempt) {
-        return write(worker, attempt.key(), attempt, TestRevisions.next());
+        return write(worker, attempt.key(), attempt, DesiredWrites.nextRevision());
     }
 
     static long write(String worker, String key, DesiredAttempt value, long revision) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Revision.HEADER, new Revision(0, revision).bytes());
-        int partition = Worker.desiredPartition(worker, Topics.DESIRED_ATTEMPTS.partitions());
-        byte[] bytes = value == null ? null : Topics.DESIRED_ATTEMPTS.valueSerde().serializer().serialize(Topics.DESIRED_ATTEMPTS.name(), value);
-        try {
-            desired.send(new ProducerRecord<>(Topics.DESIRED_ATTEMPTS.name(), partition, key, bytes, headers)).get();
-        } catch (Exception e) {
-            throw new AssertionError("could not write a desired attempt", e);
-        }
-        return revision;
+        return DesiredWrites.write(desired, worker, key, value, revision);
     }
 
     static TaskSpec shell(String script) {
