@@ -281,8 +281,10 @@ class WorkerIT {
         start(witness, 1, shell("exit 0"));
 
         await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(COMPLETED));
-        assertThat(log.typesOf(task)).containsExactly(RUNNING, COMPLETED);
-        assertThat(runtime.find(task, 1)).isEmpty();
+        await().during(Duration.ofSeconds(2)).atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(log.typesOf(task)).containsExactly(RUNNING, COMPLETED);
+            assertThat(runtime.find(task, 1)).isEmpty();
+        });
     }
 
     @Test
@@ -295,9 +297,12 @@ class WorkerIT {
         start(task, 1, httpServer());
         start(witness, 1, shell("sleep 30"));
 
-        await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(RUNNING));
-        assertThat(containersOf(task)).hasSize(1);
-        assertThat(log.about(task)).extracting(CubeEvent::id).containsOnly(task + "/1/running");
+        // Attempts start side by side (the worker's parallelism): the witness may run before the server.
+        await().atMost(PATIENCE).until(() -> log.typesOf(witness).contains(RUNNING) && log.typesOf(task).contains(RUNNING));
+        await().during(Duration.ofSeconds(2)).atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(containersOf(task)).hasSize(1);
+            assertThat(log.about(task)).extracting(CubeEvent::id).containsExactly(task + "/1/running");
+        });
     }
 
     @Test
@@ -311,8 +316,10 @@ class WorkerIT {
         start(witness, 1, shell("exit 0"));
 
         await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(COMPLETED));
-        assertThat(log.about(foreign)).isEmpty();
-        assertThat(runtime.find(foreign, 1)).isEmpty();
+        await().during(Duration.ofSeconds(2)).atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(log.about(foreign)).isEmpty();
+            assertThat(runtime.find(foreign, 1)).isEmpty();
+        });
     }
 
     @Test
