@@ -191,7 +191,7 @@ cube_image() {
     local tag="$1" dockerfile="$IMAGES_DIR/$2/Dockerfile" hash
     [[ -f "$ROOT/cli/target/cube.jar" && -d "$ROOT/cli/target/lib" ]] \
         || fail "no cli/target/cube.jar: build Cube first (mvn -pl cli -am package -DskipTests)"
-    hash=$({ cat "$dockerfile" "$ROOT/.dockerignore"; (cd "$ROOT/cli/target" && sha256sum cube.jar lib/*); image_id cube/jre:local; } | sha)
+    hash=$({ cat "$IMAGES_DIR/$2"/* "$ROOT/.dockerignore"; (cd "$ROOT/cli/target" && sha256sum cube.jar lib/*); image_id cube/jre:local; } | sha)
     up_to_date "$tag" "$hash" && return 0
     build "$tag" "$hash" --build-arg JRE_IMAGE=cube/jre:local -f "$dockerfile" "$ROOT"
 }

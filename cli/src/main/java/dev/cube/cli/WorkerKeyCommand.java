@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {"Print the origin key of worker ID, for its cube.worker.origin-key (CUBE_WORKER_ORIGIN_KEY).",
                 "It is derived from the cluster secret that only the manager holds (cube.security.cluster-secret): "
-                        + "the worker can prove its own records with it and nothing else. See docs/operations.md#security."},
+                        + "the worker can prove its own records with it and nothing else. See docs/security.md."},
         usageHelpAutoWidth = true)
 public final class WorkerKeyCommand implements Callable<Integer> {
 

@@ -79,6 +79,11 @@ class ComposeIT {
             composeOk(Duration.ofMinutes(3), "up", "-d", "--no-build");
             awaitHealthy("kafka", "manager", "worker-1", "worker-2");
             System.out.printf("ComposeIT: %s up and healthy in %d s%n", project, Duration.between(start, Instant.now()).toSeconds());
+            for (String service : List.of("manager", "worker-1", "worker-2")) {
+                assertThat(processStatus(service)).as("%s's process runs as uid 10001 with no capabilities", service)
+                        .containsPattern("(?m)^Uid:\\s+10001\\s+10001\\s+10001\\s+10001$")
+                        .containsPattern("(?m)^CapEff:\\s+0+$");
+            }
 
             String overHttp = submitOverHttp();
             String overKafka = submitOverKafka();
@@ -161,6 +166,15 @@ class ComposeIT {
         }
         return run(List.of("docker", "inspect", "--format", "{{.State.Status}}/{{if .State.Health}}{{.State.Health.Status}}{{end}}", id),
                 Map.of(), Duration.ofSeconds(30)).output.strip().replace("running/", "");
+    }
+
+    /** /proc/1/status of the service's container: who its main process runs as, with which capabilities. */
+    private String processStatus(String service) {
+        String id = run(List.of("docker", "ps", "--quiet", "--filter", "label=com.docker.compose.project=" + project,
+                "--filter", "label=com.docker.compose.service=" + service), Map.of(), Duration.ofSeconds(30)).output.strip();
+        Result status = run(List.of("docker", "exec", id, "cat", "/proc/1/status"), Map.of(), Duration.ofSeconds(30));
+        assertThat(status.exitCode).as(status.output).isZero();
+        return status.output;
     }
 
     private String submitOverHttp() throws Exception {

@@ -96,6 +96,16 @@ class OpenApiDocumentIT {
         assertThat(parsed.getOpenAPI().getInfo().getTitle()).isEqualTo("Cube");
 
         JsonNode document = new YAMLMapper().readTree(served.body());
+        // Bearer tokens (docs/security.md): the scheme, required by every operation, and the two refusals on each.
+        assertThat(document.at("/components/securitySchemes/bearer/type").asText()).isEqualTo("http");
+        assertThat(document.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
+        assertThat(document.at("/security/0").has("bearer")).as("the document's security requirement").isTrue();
+        document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            for (String refusal : List.of("401", "403")) {
+                assertThat(op.getValue().at("/responses/" + refusal + "/content").has("application/problem+json"))
+                        .as("%s %s documents %s as a problem", op.getKey(), path.getKey(), refusal).isTrue();
+            }
+        }));
         Schema page = schema(document, "#/components/schemas/TaskPage");
         assertThat(page.validate(Json.MAPPER.readTree("{\"items\":\"none\",\"nextOffset\":null}"))).as("a wrong body is caught").isNotEmpty();
         assertThat(page.validate(Json.MAPPER.readTree("{\"items\":[{\"id\":\"t\",\"state\":\"Sleepy\"}]}"))).as("a wrong state is caught").isNotEmpty();

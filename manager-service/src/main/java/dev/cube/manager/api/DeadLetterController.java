@@ -19,6 +19,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 /** {@code GET /api/v1/dead-letters}: the records Cube refused, read from {@code cube.dead-letters}, newest page first. */
 @Controller("/api/v1/dead-letters")
 @Tag(name = "dead-letters")
+@ApiResponse(responseCode = "401", description = "the API asks for a bearer token (cube.security.tokens is set) and the request has none, or one it does not know",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@ApiResponse(responseCode = "403", description = "the token's role may not do this (viewer: reads; submitter: also submit and stop tasks; operator: everything)",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @Requires(property = ManagerApplication.ENABLED, value = "true")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class DeadLetterController {

@@ -55,7 +55,7 @@ public final class AccessTokens {
         }
         this.entries = List.copyOf(all);
         if (entries.isEmpty()) {
-            LOG.warn("The HTTP API is open: no cube.security.tokens are configured, so anyone who reaches this port may run containers on the workers (see docs/operations.md#security)");
+            LOG.warn("The HTTP API is open: no cube.security.tokens are configured, so anyone who reaches this port may run containers on the workers (see docs/security.md)");
         } else {
             LOG.info("The HTTP API takes {} bearer token(s)", entries.size());
         }
