@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -98,7 +99,12 @@ class KafkaSecurityIT {
         // The administrator creates Cube's topics ahead of time: the manager may not create them.
         TopicSetup.ensure(new KafkaClientConfig(kafka.bootstrapServers(), admin), Topics.ALL, (short) 1);
         try (Admin acls = Admin.create(adminConfig())) {
-            acls.createAcls(Acls.all(APP, List.of(WORKER), List.of("alice"))).all().get(30, TimeUnit.SECONDS);
+            List<AclBinding> bindings = Acls.all(APP, List.of(WORKER), List.of("alice"));
+            acls.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+            // The controller has them; the broker's authorizer applies them when its metadata catches up (a
+            // manager started before that is refused DESCRIBE): wait until the broker itself lists them all.
+            await().atMost(Duration.ofSeconds(30)).until(() -> acls.describeAcls(AclBindingFilter.ANY).values().get(10, TimeUnit.SECONDS)
+                    .containsAll(bindings));
         }
 
         Map<String, Object> managerSettings = new HashMap<>(Map.of(

@@ -105,6 +105,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
                     new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 4096),
                     password))).all().get(30, TimeUnit.SECONDS);
+            // The controller has it; the broker authenticates with it once its metadata catches up.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    admin.describeUserScramCredentials(List.of(user)).description(user).get(10, TimeUnit.SECONDS);
+                    break;
+                } catch (java.util.concurrent.ExecutionException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw notYet;
+                    }
+                    Thread.sleep(50);
+                }
+            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot create SCRAM user " + user, e);
         }

@@ -62,6 +62,7 @@ public final class LocalStores {
         return read(() -> {
             FoldedTask folded = this.<FoldedTask>store(TaskProjection.TASK_STATE_STORE, partition, copy).get(id);
             if (folded == null) {
+                requireWholeCopy(TaskProjection.TASK_STATE_STORE, partition, copy, "say task " + id + " is not there");
                 return new PeerAnswers.TaskAnswer(null, null, null, null);
             }
             OptionalLong through = copy == Copy.ACTIVE ? positions.foldedThrough(partition) : OptionalLong.empty();
@@ -73,7 +74,9 @@ public final class LocalStores {
     /** The partition's share of a list: how many of its tasks are in {@code state} (any, when null), and the first {@code wanted} in id order. */
     public TaskPage.Slice slice(int partition, TaskStatus state, int wanted, Copy copy) {
         return read(() -> {
-            try (KeyValueIterator<String, FoldedTask> all = this.<FoldedTask>store(TaskProjection.TASK_STATE_STORE, partition, copy).all()) {
+            ReadOnlyKeyValueStore<String, FoldedTask> store = this.store(TaskProjection.TASK_STATE_STORE, partition, copy);
+            requireWholeCopy(TaskProjection.TASK_STATE_STORE, partition, copy, "list every task of the partition");
+            try (KeyValueIterator<String, FoldedTask> all = store.all()) {
                 return TaskPage.Slice.of(partition, new Iterator<>() {
                     @Override
                     public boolean hasNext() {
@@ -147,9 +150,15 @@ public final class LocalStores {
     }
 
     public Optional<WorkerView> worker(String id, Copy copy) {
-        return read(() -> Optional.ofNullable(this.<WorkerState>store(TaskProjection.WORKERS_STORE, PLACEMENT_PARTITION, copy).get(id))
-                .map(worker -> new WorkerView(worker,
-                        orEmpty(this.<Allocation>store(TaskProjection.ALLOCATIONS_STORE, PLACEMENT_PARTITION, copy).get(id)))));
+        return read(() -> {
+            Optional<WorkerView> view = Optional.ofNullable(this.<WorkerState>store(TaskProjection.WORKERS_STORE, PLACEMENT_PARTITION, copy).get(id))
+                    .map(worker -> new WorkerView(worker,
+                            orEmpty(this.<Allocation>store(TaskProjection.ALLOCATIONS_STORE, PLACEMENT_PARTITION, copy).get(id))));
+            if (view.isEmpty()) {
+                requireWholeCopy(TaskProjection.WORKERS_STORE, PLACEMENT_PARTITION, copy, "say worker " + id + " is not there");
+            }
+            return view;
+        });
     }
 
     private static Allocation orEmpty(Allocation allocation) {
@@ -167,12 +176,33 @@ public final class LocalStores {
         return streams.store(query);
     }
 
-    private void requireFreshCopy(KafkaStreams streams, String name, int partition) {
-        Map<String, Map<Integer, LagInfo>> lags = streams.allLocalStorePartitionLags();
-        LagInfo lag = lags.getOrDefault(name, Map.of()).get(partition);
+    /**
+     * A copy that is not the running active one answers what it holds, up to {@code maxStandbyLag} records old
+     * (KIP-535); but what it does not hold may be in the records it has not read yet: it says something is
+     * absent (a 404, a list said to be whole) only when it has read its changelog to the end.
+     */
+    private void requireWholeCopy(String name, int partition, Copy copy, String what) {
+        if (copy == Copy.ACTIVE) {
+            return;
+        }
+        KafkaStreams streams = projection.streams().orElseThrow(() -> new NotHeldHereException("the projection has not started yet"));
+        long behind = lagOf(streams, name, partition).offsetLag();
+        if (behind > 0) {
+            throw new NotHeldHereException("the copy of partition " + partition + " of " + name + " here is " + behind
+                    + " records behind its changelog: it cannot " + what);
+        }
+    }
+
+    private static LagInfo lagOf(KafkaStreams streams, String name, int partition) {
+        LagInfo lag = streams.allLocalStorePartitionLags().getOrDefault(name, Map.of()).get(partition);
         if (lag == null) {
             throw new NotHeldHereException("no copy of partition " + partition + " of " + name + " here");
         }
+        return lag;
+    }
+
+    private void requireFreshCopy(KafkaStreams streams, String name, int partition) {
+        LagInfo lag = lagOf(streams, name, partition);
         if (lag.offsetLag() > maxStandbyLag) {
             throw new NotHeldHereException("the copy of partition " + partition + " of " + name + " here is " + lag.offsetLag()
                     + " records behind its changelog (more than cube.manager.max-standby-lag, " + maxStandbyLag + ")");
