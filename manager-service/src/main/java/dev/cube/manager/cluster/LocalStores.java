@@ -10,6 +10,9 @@ import dev.cube.manager.projection.FoldedTask;
 import dev.cube.manager.projection.ProjectionRunner;
 import dev.cube.manager.projection.TaskProjection;
 import dev.cube.manager.read.FoldPositions;
+import dev.cube.kafka.KafkaClientConfig;
+import dev.cube.kafka.LogEnds;
+import dev.cube.events.topics.Topics;
 import dev.cube.manager.read.TaskPage;
 import dev.cube.manager.read.TaskReads;
 import dev.cube.manager.read.WorkerReads.WorkerView;
@@ -50,8 +53,10 @@ public final class LocalStores {
     private final ProjectionRunner projection;
     private final long maxStandbyLag;
     private final FoldPositions positions;
+    private final KafkaClientConfig kafka;
 
-    public LocalStores(ProjectionRunner projection, ManagerSettings settings, FoldPositions positions) {
+    public LocalStores(ProjectionRunner projection, ManagerSettings settings, FoldPositions positions, KafkaClientConfig kafka) {
+        this.kafka = kafka;
         this.projection = projection;
         this.maxStandbyLag = settings.maxStandbyLag();
         this.positions = positions;
@@ -63,6 +68,7 @@ public final class LocalStores {
             FoldedTask folded = this.<FoldedTask>store(TaskProjection.TASK_STATE_STORE, partition, copy).get(id);
             if (folded == null) {
                 requireWholeCopy(TaskProjection.TASK_STATE_STORE, partition, copy, "say task " + id + " is not there");
+                requireFoldCaughtUp(partition, copy, "say task " + id + " is not there");
                 return new PeerAnswers.TaskAnswer(null, null, null, null);
             }
             OptionalLong through = copy == Copy.ACTIVE ? positions.foldedThrough(partition) : OptionalLong.empty();
@@ -76,6 +82,7 @@ public final class LocalStores {
         return read(() -> {
             ReadOnlyKeyValueStore<String, FoldedTask> store = this.store(TaskProjection.TASK_STATE_STORE, partition, copy);
             requireWholeCopy(TaskProjection.TASK_STATE_STORE, partition, copy, "list every task of the partition");
+            requireFoldCaughtUp(partition, copy, "list every task of the partition");
             try (KeyValueIterator<String, FoldedTask> all = store.all()) {
                 return TaskPage.Slice.of(partition, new Iterator<>() {
                     @Override
@@ -190,6 +197,21 @@ public final class LocalStores {
         if (behind > 0) {
             throw new NotHeldHereException("the copy of partition " + partition + " of " + name + " here is " + behind
                     + " records behind its changelog: it cannot " + what);
+        }
+    }
+
+    /**
+     * The running active copy of a partition that has just moved here (its last owner died) is restored from
+     * the changelog, which lacks what the last owner folded but had not committed; its fold folds that again
+     * from the log at once. Until it has, it cannot say a task is absent.
+     */
+    private void requireFoldCaughtUp(int partition, Copy copy, String what) {
+        if (copy != Copy.ACTIVE) {
+            return;
+        }
+        if (!positions.caughtUpSinceStart(partition, () -> LogEnds.lastRecordOffsets(kafka, Topics.TASK_EVENTS.name()).getOrDefault(partition, -1L))) {
+            throw new NotHeldHereException("the fold of partition " + partition + " here has not yet read the log as far as it reached when the "
+                    + "partition came here: it cannot " + what);
         }
     }
 

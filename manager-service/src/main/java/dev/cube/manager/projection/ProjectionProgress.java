@@ -70,6 +70,8 @@ public final class ProjectionProgress implements ProjectionObserver, FoldPositio
     private final Provider<ProjectionRunner> runner;
     private final dev.cube.kafka.KafkaClientConfig kafka;
     private final Set<Integer> caughtUp = ConcurrentHashMap.newKeySet();
+    /** Per partition folded here: the offset of its last record when a read first asked, since the fold started. */
+    private final Map<Integer, Long> sinceStart = new ConcurrentHashMap<>();
     private final Map<Integer, Long> foldedThrough = new ConcurrentHashMap<>();
     private volatile int partitions;
 
@@ -82,11 +84,20 @@ public final class ProjectionProgress implements ProjectionObserver, FoldPositio
     public void foldStarted(int partition) {
         caughtUp.remove(partition);
         foldedThrough.remove(partition);
+        sinceStart.remove(partition);
     }
 
     @Override
     public void foldStopped(int partition) {
         foldedThrough.remove(partition);
+        sinceStart.remove(partition);
+    }
+
+    @Override
+    public boolean caughtUpSinceStart(int partition, java.util.function.LongSupplier lastRecordNow) {
+        Long target = sinceStart.computeIfAbsent(partition, p -> lastRecordNow.getAsLong());
+        Long through = foldedThrough.get(partition);
+        return target < 0 || (through != null && through >= target);
     }
 
     @Override

@@ -13,4 +13,14 @@ public interface FoldPositions {
     FoldPositions NONE = partition -> OptionalLong.empty();
 
     OptionalLong foldedThrough(int partition);
+
+    /**
+     * Whether the fold of {@code partition}, since it started here (at start, or when it moved here from
+     * another manager), has folded the partition as far as it reached when this was first asked:
+     * {@code lastRecordNow} is its last record's offset now (-1: none), asked once per start. Until then
+     * the store here may lack a task whose events are on the log, so it cannot say a task is absent.
+     */
+    default boolean caughtUpSinceStart(int partition, java.util.function.LongSupplier lastRecordNow) {
+        return foldedThrough(partition).isPresent();
+    }
 }
