@@ -108,6 +108,7 @@ class ComposeSecureIT {
             project.composeOk(Duration.ofMinutes(4), "up", "-d", "--no-build");
             project.awaitHealthy("kafka", "manager", "worker-1", "worker-2");
             assertThat(project.exitCode("tls")).isZero();
+            assertThat(project.exitCode("keys")).isZero();
             assertThat(project.exitCode("setup")).isZero();
             System.out.printf("ComposeSecureIT: %s up and healthy in %d s%n", project.name, Duration.between(start, Instant.now()).toSeconds());
 
