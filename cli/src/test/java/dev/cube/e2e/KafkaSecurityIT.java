@@ -10,6 +10,7 @@ import dev.cube.events.spec.TaskSpec;
 import dev.cube.events.topics.Topics;
 import dev.cube.events.wire.Json;
 import dev.cube.infra.EmbeddedKafka;
+import dev.cube.kafka.CubeAcls;
 import dev.cube.kafka.KafkaClientConfig;
 import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
@@ -24,15 +25,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +45,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +60,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Roles on the log, on a real broker that authenticates (SASL/SCRAM-SHA-256) and authorizes (KRaft's
  * StandardAuthorizer, nothing allowed without an ACL): an administrator creates Cube's topics and the
- * ACLs of docs/operations.md; the manager, a worker and a submitter each run as their own principal with
+ * ACLs of docs/security.md ({@link CubeAcls}); the manager, a worker and a submitter each run as their own principal with
  * only those. A task runs end to end; what the submitter forges is refused by the broker (cube.workers,
  * cube.desired-attempts) or dead-lettered by Cube with the reason (a scheduled, a running, a failed on
  * cube.task-events), and so is a heartbeat the worker principal writes for another worker.
@@ -99,7 +93,7 @@ class KafkaSecurityIT {
         // The administrator creates Cube's topics ahead of time: the manager may not create them.
         TopicSetup.ensure(new KafkaClientConfig(kafka.bootstrapServers(), admin), Topics.ALL, (short) 1);
         try (Admin acls = Admin.create(adminConfig())) {
-            List<AclBinding> bindings = Acls.all(APP, List.of(WORKER), List.of("alice"));
+            List<AclBinding> bindings = CubeAcls.all("User:cube-manager", APP, List.of("User:cube-worker-" + WORKER), List.of("User:alice"));
             acls.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
             // The controller has them; the broker's authorizer applies them when its metadata catches up (a
             // manager started before that is refused DESCRIBE): wait until the broker itself lists them all.
@@ -334,43 +328,6 @@ class KafkaSecurityIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** The ACLs of docs/operations.md (Security), as bindings. */
-    static final class Acls {
-
-        static List<AclBinding> all(String applicationId, List<String> workers, List<String> submitters) {
-            List<AclBinding> out = new ArrayList<>();
-            String manager = "User:cube-manager";
-            for (String topic : List.of(Topics.TASK_EVENTS.name(), Topics.WORKERS.name(), Topics.WORKER_ADMIN.name())) {
-                allow(out, manager, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
-            }
-            for (String topic : List.of(Topics.DESIRED_ATTEMPTS.name(), Topics.TASK_STATE.name(), Topics.DEAD_LETTERS.name())) {
-                allow(out, manager, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
-            }
-            allow(out, manager, ResourceType.TOPIC, Topics.TASK_LOGS.name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
-            allow(out, manager, ResourceType.TOPIC, applicationId + "-", PatternType.PREFIXED, AclOperation.ALL);
-            allow(out, manager, ResourceType.GROUP, applicationId, PatternType.PREFIXED, AclOperation.ALL);
-            allow(out, manager, ResourceType.TRANSACTIONAL_ID, applicationId, PatternType.PREFIXED, AclOperation.ALL);
-            for (String id : workers) {
-                String principal = "User:cube-worker-" + id;
-                allow(out, principal, ResourceType.TOPIC, Topics.DESIRED_ATTEMPTS.name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
-                allow(out, principal, ResourceType.TOPIC, Topics.TASK_EVENTS.name(), PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
-                allow(out, principal, ResourceType.TOPIC, Topics.WORKERS.name(), PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
-                allow(out, principal, ResourceType.TOPIC, Topics.TASK_LOGS.name(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
-            }
-            for (String user : submitters) {
-                allow(out, "User:" + user, ResourceType.TOPIC, Topics.TASK_EVENTS.name(), PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
-            }
-            return out;
-        }
-
-        private static void allow(List<AclBinding> out, String principal, ResourceType type, String name, PatternType pattern, AclOperation... operations) {
-            for (AclOperation operation : operations) {
-                out.add(new AclBinding(new ResourcePattern(type, name, pattern),
-                        new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
-            }
         }
     }
 }

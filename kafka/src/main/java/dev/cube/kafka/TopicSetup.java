@@ -253,7 +253,7 @@ public final class TopicSetup {
     }
 
     /** The command that creates {@code topic} as Cube would. */
-    static String howToCreate(Topic<?, ?> topic, short replicationFactor) {
+    public static String howToCreate(Topic<?, ?> topic, short replicationFactor) {
         StringBuilder command = new StringBuilder("kafka-topics.sh --create --topic ").append(topic.name())
                 .append(" --partitions ").append(topic.partitions());
         if (replicationFactor > 0) {
