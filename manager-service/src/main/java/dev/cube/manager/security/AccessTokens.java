@@ -38,6 +38,14 @@ public final class AccessTokens {
 
     public AccessTokens(@Value("${cube.security.tokens:}") List<String> tokens,
                         @Value("${cube.security.tokens-file:}") String tokensFile) {
+        this(tokens, tokensFile, true);
+    }
+
+    /** @param manager whether this process serves the manager's API (a worker's management port is only health and metrics) */
+    @jakarta.inject.Inject
+    public AccessTokens(@Value("${cube.security.tokens:}") List<String> tokens,
+                        @Value("${cube.security.tokens-file:}") String tokensFile,
+                        @Value("${" + dev.cube.manager.ManagerApplication.ENABLED + ":false}") boolean manager) {
         List<Entry> all = new ArrayList<>();
         int n = 0;
         for (String entry : tokens == null ? List.<String>of() : tokens) {
@@ -54,7 +62,9 @@ public final class AccessTokens {
             all.addAll(readFile(Path.of(tokensFile)));
         }
         this.entries = List.copyOf(all);
-        if (entries.isEmpty()) {
+        if (!manager) {
+            LOG.debug("no manager API here: {} bearer token(s)", entries.size());
+        } else if (entries.isEmpty()) {
             LOG.warn("The HTTP API is open: no cube.security.tokens are configured, so anyone who reaches this port may run containers on the workers (see docs/security.md)");
         } else {
             LOG.info("The HTTP API takes {} bearer token(s)", entries.size());
