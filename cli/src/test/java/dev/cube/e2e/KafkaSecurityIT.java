@@ -11,6 +11,7 @@ import dev.cube.events.topics.Topics;
 import dev.cube.events.wire.Json;
 import dev.cube.infra.EmbeddedKafka;
 import dev.cube.kafka.CubeAcls;
+import dev.cube.manager.cluster.PeerProof;
 import dev.cube.kafka.KafkaClientConfig;
 import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
@@ -317,6 +318,26 @@ class KafkaSecurityIT {
     private JsonNode task(String id) throws IOException {
         HttpResponse<String> response = get("/api/v1/tasks/" + id);
         return response.statusCode() == 200 ? Json.MAPPER.readTree(response.body()) : null;
+    }
+
+    @Test
+    void readsBetweenManagersAreTakenOnlyWithAProofOfTheClusterSecret() throws Exception {
+        String path = "/internal/v1/worker";
+        URI uri = managerUri.resolve(path + "?id=" + WORKER);
+        HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> otherSecret = http.send(HttpRequest.newBuilder(uri).header(PeerProof.HEADER,
+                PeerProof.of("not-the-cluster-secret-at-all").sign(path, Map.of("id", WORKER), Instant.now()).orElseThrow()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> signed = await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(uri).header(PeerProof.HEADER,
+                PeerProof.of(SECRET).sign(path, Map.of("id", WORKER), Instant.now()).orElseThrow()).GET().build(),
+                HttpResponse.BodyHandlers.ofString()), response -> response.statusCode() != 200 || response.body().contains(WORKER));
+
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(unsigned.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(Json.MAPPER.readTree(unsigned.body()).get("detail").asText()).contains(PeerProof.HEADER);
+        assertThat(otherSecret.statusCode()).isEqualTo(401);
+        assertThat(signed.statusCode()).as(signed.body()).isEqualTo(200);
+        assertThat(signed.body()).contains(WORKER);
     }
 
     private HttpResponse<String> get(String path) {

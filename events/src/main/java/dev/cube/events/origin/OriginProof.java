@@ -39,6 +39,11 @@ public final class OriginProof {
         return hmac(secretBytes(clusterSecret), "cube/" + MANAGER);
     }
 
+    /** The key the managers of a cluster sign their reads of each other's stores with ({@code /internal/v1}), from the cluster secret. */
+    public static byte[] peerKey(String clusterSecret) {
+        return hmac(secretBytes(clusterSecret), "cube/peer-reads");
+    }
+
     /** Worker {@code workerId}'s key, from the cluster secret. */
     public static byte[] workerKey(String clusterSecret, String workerId) {
         return hmac(secretBytes(clusterSecret), "cube/" + WORKER_PREFIX + Objects.requireNonNull(workerId, "workerId"));

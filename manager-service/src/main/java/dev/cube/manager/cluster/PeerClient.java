@@ -27,9 +27,14 @@ final class PeerClient {
     private final HttpClient http;
     private final Duration requestTimeout;
 
-    PeerClient(Duration connectTimeout, Duration requestTimeout) {
+    private final PeerProof proof;
+    private final java.time.Clock clock;
+
+    PeerClient(Duration connectTimeout, Duration requestTimeout, PeerProof proof, java.time.Clock clock) {
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
         this.requestTimeout = requestTimeout;
+        this.proof = proof;
+        this.clock = clock;
     }
 
     /** GETs {@code path} ({@code /internal/v1/...}) of {@code peer} with {@code query}, and reads its JSON answer as {@code type}. */
@@ -37,8 +42,9 @@ final class PeerClient {
         URI uri = URI.create("http://" + peer.host() + ":" + peer.port() + path + encode(query));
         HttpResponse<byte[]> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", "application/json").GET();
+            proof.sign(path, query, clock.instant()).ifPresent(signed -> request.header(PeerProof.HEADER, signed));
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new NotHeldHereException(peer.host() + ":" + peer.port() + " cannot be reached (" + e + ")", e);
         } catch (InterruptedException e) {

@@ -50,10 +50,11 @@ public final class RoutedReads implements TaskReads, WorkerReads {
     private final LocalStores local;
     private final PeerClient peers;
 
-    public RoutedReads(ProjectionRunner projection, LocalStores local) {
+    public RoutedReads(ProjectionRunner projection, LocalStores local,
+                       @io.micronaut.context.annotation.Value("${cube.security.cluster-secret:}") String clusterSecret, java.time.Clock clock) {
         this.projection = projection;
         this.local = local;
-        this.peers = new PeerClient(Duration.ofSeconds(1), Duration.ofSeconds(5));
+        this.peers = new PeerClient(Duration.ofSeconds(1), Duration.ofSeconds(5), PeerProof.of(clusterSecret), clock);
     }
 
     // ---- TaskReads ----

@@ -11,7 +11,7 @@ import java.util.Optional;
  *   <tr><th>request</th><th>role</th></tr>
  *   <tr><td>{@code /health/**}, {@code /prometheus}, {@code GET /api/openapi.yml}</td><td>none</td></tr>
  *   <tr><td>{@code GET}/{@code HEAD} of {@code /}, {@code /ui/**} (the web UI's static files: no data, and the page where a token is typed)</td><td>none</td></tr>
- *   <tr><td>{@code GET /internal/v1/**} (reads between managers, which hold no token: keep the port reachable by the managers only)</td><td>none</td></tr>
+ *   <tr><td>{@code GET /internal/v1/**} (reads between managers, which hold no token: with a cluster secret they carry a PeerProof, see PeerProofFilter)</td><td>none</td></tr>
  *   <tr><td>{@code GET}/{@code HEAD} under {@code /api/}</td><td>viewer</td></tr>
  *   <tr><td>{@code POST /api/v1/tasks}, {@code DELETE /api/v1/tasks/{id}}</td><td>submitter</td></tr>
  *   <tr><td>anything else under {@code /api/} (drain, undrain, ...)</td><td>operator</td></tr>
