@@ -76,6 +76,11 @@ public final class DevCluster implements AutoCloseable {
         return workerId;
     }
 
+    /** Where the worker's health and metrics answer ({@code cube.worker.management-port}). */
+    public synchronized URI workerManagementUri() {
+        return worker == null ? null : WorkerApplication.managementUri(worker);
+    }
+
     /** Starts the worker again after {@link #stopWorker()}, as a restarted worker process would. */
     public synchronized void startWorker() {
         if (worker == null) {

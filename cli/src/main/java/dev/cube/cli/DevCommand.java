@@ -28,6 +28,10 @@ public final class DevCommand implements Callable<Integer> {
             description = "Where the broker's log and the state stores live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--worker-port", paramLabel = "PORT", defaultValue = "8081",
+            description = "The worker's management port: its health and metrics (default: ${DEFAULT-VALUE}).")
+    int workerPort;
+
     @Option(names = "--worker-id", paramLabel = "ID", defaultValue = "dev-worker",
             description = "The id of the worker (default: ${DEFAULT-VALUE}).")
     String workerId;
@@ -36,7 +40,7 @@ public final class DevCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DevCluster cluster;
         try {
-            cluster = DevCluster.start(dataDir, kafkaPort, port, workerId, Map.of());
+            cluster = DevCluster.start(dataDir, kafkaPort, port, workerId, Map.of("cube.worker.management-port", workerPort));
         } catch (EngineUnavailableException e) {
             System.err.println(e.getMessage());
             return Cube.EXIT_FAILED;
@@ -49,14 +53,14 @@ public final class DevCommand implements Callable<Integer> {
         }, "cube-dev-shutdown"));
         System.out.printf("""
                 Cube is running.
-                  manager (HTTP):  %s
+                  manager (HTTP):  %s   (health: /health/readiness, metrics: /prometheus, API: /api/openapi.yml)
                   Kafka:           %s
-                  worker:          %s (local Docker engine)
+                  worker:          %s (local Docker engine; health and metrics at %s)
                   data:            %s
                 Try: bin/cube run --image cube/busybox:local --wait -- echo hello
      then bin/cube status <the id it printed, or its first characters>
                 Press Ctrl-C to stop.
-                """, cluster.managerUri(), cluster.bootstrapServers(), cluster.workerId(), dataDir.toAbsolutePath());
+                """, cluster.managerUri(), cluster.bootstrapServers(), cluster.workerId(), cluster.workerManagementUri(), dataDir.toAbsolutePath());
         stopped.await();
         return 0;
     }

@@ -50,7 +50,8 @@ final class Cluster implements AutoCloseable {
             Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cube-e2e-");
             Map<String, Object> settings = new java.util.HashMap<>(Map.of(
                     "cube.manager.application-id", "cube-e2e-" + UUID.randomUUID(),
-                    "cube.worker.stop-grace", "2s"));
+                    "cube.worker.stop-grace", "2s",
+                    "cube.worker.management-port", -1));
             settings.putAll(extra);
             DevCluster cube = DevCluster.start(dir, 0, -1, workerId, settings);
             Cluster cluster = new Cluster(cube, workerId);
@@ -78,7 +79,7 @@ final class Cluster implements AutoCloseable {
     Map<String, Object> workerSettings(String id, double cpu, long memoryMb) {
         return Map.of("cube.kafka.bootstrap", cube.bootstrapServers(), "cube.worker.id", id, "cube.worker.address", "127.0.0.1",
                 "cube.worker.cpu", cpu, "cube.worker.memory", memoryMb, "cube.worker.stop-grace", "2s",
-                "cube.worker.heartbeat-interval", "1s");
+                "cube.worker.heartbeat-interval", "1s", "cube.worker.management-port", CubeProcess.freePort());
     }
 
     /** Remembers a worker started elsewhere (another process), so that its containers are checked at the end. */

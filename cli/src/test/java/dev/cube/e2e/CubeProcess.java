@@ -38,8 +38,11 @@ final class CubeProcess implements AutoCloseable {
         return new CubeProcess(name, ManagerApplication.class.getName(), all, dir.resolve(name + ".log"));
     }
 
+    /** A worker whose management port (health, metrics) is a free one of its own. */
     static CubeProcess worker(String name, Path dir, Map<String, Object> settings) {
-        return new CubeProcess(name, WorkerApplication.class.getName(), new LinkedHashMap<>(settings), dir.resolve(name + ".log"));
+        Map<String, Object> all = new LinkedHashMap<>(settings);
+        all.putIfAbsent("cube.worker.management-port", freePort());
+        return new CubeProcess(name, WorkerApplication.class.getName(), all, dir.resolve(name + ".log"));
     }
 
     URI uri() {

@@ -19,5 +19,7 @@ public record ManagerSettings(
         @Value("${cube.manager.log-gap:5s}") Duration logGap,
         @Value("${cube.manager.tick-interval:1s}") Duration tickInterval,
         @Value("${cube.manager.placement-interval:500ms}") Duration placementInterval,
-        @Value("${cube.manager.scheduler:epvm}") String scheduler) {
+        @Value("${cube.manager.scheduler:epvm}") String scheduler,
+        @Value("${cube.manager.fold-batch:5ms}") Duration foldBatch,
+        @Value("${cube.manager.stream-threads:1}") int streamThreads) {
 }

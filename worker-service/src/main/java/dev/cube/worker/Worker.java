@@ -90,6 +90,29 @@ public final class Worker implements AutoCloseable {
         return settings.workerId();
     }
 
+    /** Whether it has read its desired set to the end and its loop still follows it (what readiness and liveness ask). */
+    public boolean followsDesiredSet() {
+        Thread following = loop;
+        return ready.getCount() == 0 && startFailure == null && running && following != null && following.isAlive();
+    }
+
+    /** Whether the Docker engine answered at the last pass (every exit-check interval). */
+    public boolean engineAnswers() {
+        Supervisor converging = supervisor;
+        return converging != null && converging.engineAnswers();
+    }
+
+    /** How many attempts its desired set holds now. */
+    public int desiredCount() {
+        return desired.size();
+    }
+
+    /** How many of its containers run or may run, as the engine showed them at the last pass. */
+    public int containerCount() {
+        Supervisor converging = supervisor;
+        return converging == null ? 0 : converging.containerCount();
+    }
+
     /**
      * Connects to Kafka, reads the worker's desired set to its end, converges once, starts heartbeats,
      * and returns once the loop follows the desired set.

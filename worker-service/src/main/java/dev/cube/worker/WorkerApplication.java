@@ -2,6 +2,9 @@ package dev.cube.worker;
 
 import dev.cube.worker.runtime.EngineUnavailableException;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.net.URI;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -17,9 +20,14 @@ import java.util.Map;
  * {@code cube.worker.memory}, {@code cube.worker.disk} (the machine's cores, MB of memory, MB of
  * disk), {@code cube.worker.heartbeat-interval} (3s), {@code cube.worker.exit-check-interval}
  * (500ms), {@code cube.worker.stop-grace} (10s), {@code cube.worker.health-check-timeout} (2s), {@code cube.docker.host} (DOCKER_HOST, else
- * unix:///var/run/docker.sock), {@code cube.docker.pull-timeout} (5m).
+ * unix:///var/run/docker.sock), {@code cube.docker.pull-timeout} (5m), {@code cube.worker.management-port} (8081; -1 picks a
+ * free one): the small HTTP port of its health ({@code /health/liveness}, {@code /health/readiness}) and metrics
+ * ({@code /prometheus}), in the Micronaut environment {@value #ENVIRONMENT} ({@code application-worker.yml}).
  */
 public final class WorkerApplication {
+
+    /** The worker's Micronaut environment: its defaults are in {@code application-worker.yml} (the management port, health, metrics). */
+    public static final String ENVIRONMENT = "worker";
 
     private WorkerApplication() {
     }
@@ -29,8 +37,10 @@ public final class WorkerApplication {
         try {
             context = ApplicationContext.builder()
                     .args(args)
+                    .environments(ENVIRONMENT)
                     .properties(Map.of(WorkerFactory.ENABLED, "true"))
                     .start();
+            startManagementPort(context);
         } catch (RuntimeException e) {
             System.err.println(oneLine(e));
             System.exit(1);
@@ -47,11 +57,32 @@ public final class WorkerApplication {
     public static ApplicationContext start(Map<String, Object> properties) {
         Map<String, Object> all = new HashMap<>(properties);
         all.put(WorkerFactory.ENABLED, "true");
+        ApplicationContext context = null;
         try {
-            return ApplicationContext.builder().properties(all).start();
+            context = ApplicationContext.builder().environments(ENVIRONMENT).properties(all).start();
+            startManagementPort(context);
+            return context;
         } catch (RuntimeException e) {
+            if (context != null && context.isRunning()) {
+                context.close();
+            }
             EngineUnavailableException engine = cause(e, EngineUnavailableException.class);
             throw engine != null ? engine : e;
+        }
+    }
+
+    /** Where the worker's health and metrics answer ({@code cube.worker.management-port}). */
+    public static URI managementUri(ApplicationContext worker) {
+        return worker.getBean(EmbeddedServer.class).getURI();
+    }
+
+    private static void startManagementPort(ApplicationContext context) {
+        try {
+            context.getBean(EmbeddedServer.class).start();
+        } catch (RuntimeException e) {
+            context.close();
+            throw new IllegalStateException("the worker's management port (cube.worker.management-port) cannot be opened: "
+                    + (e.getMessage() == null ? e : e.getMessage()), e);
         }
     }
 

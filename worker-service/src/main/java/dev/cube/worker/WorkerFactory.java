@@ -1,9 +1,11 @@
 package dev.cube.worker;
 
 import dev.cube.events.WorkerEvent.Capacity;
+import dev.cube.worker.metrics.MeteredContainerRuntime;
 import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.runtime.DockerContainerRuntime;
 import dev.cube.worker.stats.OshiMachineStats;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -26,11 +28,11 @@ public class WorkerFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    ContainerRuntime containerRuntime(Environment env) {
+    ContainerRuntime containerRuntime(Environment env, MeterRegistry registry) {
         String host = env.getProperty("cube.docker.host", String.class).filter(h -> !h.isBlank()).orElse(null);
         Duration pullTimeout = env.getProperty("cube.docker.pull-timeout", Duration.class)
                 .orElse(DockerContainerRuntime.DEFAULT_PULL_TIMEOUT);
-        return DockerContainerRuntime.connect(host, pullTimeout);
+        return new MeteredContainerRuntime(DockerContainerRuntime.connect(host, pullTimeout), registry);
     }
 
     @Context

@@ -1,6 +1,8 @@
 package dev.cube.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cube.events.WorkerEvent;
+import dev.cube.events.wire.Json;
 import dev.cube.infra.SharedKafka;
 import dev.cube.worker.runtime.EngineUnavailableException;
 import io.micronaut.context.ApplicationContext;
@@ -9,6 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +54,8 @@ class WorkerApplicationIT {
                 "cube.worker.cpu", 2,
                 "cube.worker.memory", 1024,
                 "cube.worker.disk", 4096,
-                "cube.worker.heartbeat-interval", "200ms"));
+                "cube.worker.heartbeat-interval", "200ms",
+                "cube.worker.management-port", -1));
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> log.about(id).size() >= 2);
             WorkerEvent.Heartbeat beat = (WorkerEvent.Heartbeat) log.about(id).getFirst().data();
@@ -59,6 +66,39 @@ class WorkerApplicationIT {
             context.close();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> log.about(id).getLast().data() instanceof WorkerEvent.Left);
+    }
+
+    @Test
+    void shouldAnswerItsHealthAndMetricsOnItsManagementPort() throws Exception {
+        String id = "w-health-" + UUID.randomUUID().toString().substring(0, 8);
+        ApplicationContext context = WorkerApplication.start(Map.of(
+                "cube.kafka.bootstrap", bootstrap,
+                "cube.worker.id", id,
+                "cube.worker.heartbeat-interval", "200ms",
+                "cube.worker.management-port", -1));
+        try {
+            URI management = WorkerApplication.managementUri(context);
+            HttpResponse<String> readiness = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> get(management.resolve("/health/readiness")), response -> response.statusCode() == 200);
+            JsonNode worker = Json.MAPPER.readTree(readiness.body()).path("details").path("worker");
+            assertThat(worker.path("status").asText()).isEqualTo("UP");
+            assertThat(worker.path("details").path("desiredSetRead").asBoolean()).isTrue();
+            assertThat(worker.path("details").path("dockerEngine").asText()).isEqualTo("answers");
+            assertThat(get(management.resolve("/health/liveness")).statusCode()).isEqualTo(200);
+
+            String metrics = get(management.resolve("/prometheus")).body();
+            assertThat(metrics).contains("cube_worker_desired_attempts{worker=\"" + id + "\"} 0.0");
+            assertThat(metrics).contains("cube_worker_engine_up{worker=\"" + id + "\"} 1.0");
+            assertThat(metrics).containsPattern("cube_worker_engine_call_seconds_count\\{call=\"list\",outcome=\"ok\"\\} [1-9]");
+        } finally {
+            context.close();
+        }
+    }
+
+    private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     @Test

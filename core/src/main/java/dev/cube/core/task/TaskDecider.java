@@ -65,10 +65,32 @@ public final class TaskDecider {
                 .orElseGet(() -> TaskControl.none(task.id()));
     }
 
+    /**
+     * What the rest of Cube was last told of a task: its desired attempt, if it had one, and its control
+     * view. The fold writes a task's outputs once per batch of its events, so what it compares the new
+     * state with is this view (kept with the state until written), not the state before each event.
+     */
+    public record View(Optional<DesiredAttempt> desired, TaskControl control) {
+        public View {
+            Objects.requireNonNull(desired, "desired");
+            Objects.requireNonNull(control, "control");
+        }
+    }
+
+    /** What a task in {@code state} has told the rest of Cube; for null (a task never seen), nothing. */
+    public static View view(String taskId, TaskState state) {
+        return state == null ? new View(Optional.empty(), TaskControl.none(taskId)) : new View(desired(state), control(state));
+    }
+
     /** What changed from {@code before} (null for a task never seen) to {@code after}. */
     public static Reaction react(TaskState before, TaskState after) {
+        return reactSince(view(after.id(), before), after);
+    }
+
+    /** What changed from what was last told of the task ({@code told}) to its state {@code after}. */
+    public static Reaction reactSince(View told, TaskState after) {
         List<DesiredChange> changes = new ArrayList<>(2);
-        Optional<DesiredAttempt> was = desired(before);
+        Optional<DesiredAttempt> was = told.desired();
         Optional<DesiredAttempt> is = desired(after);
         if (was.isPresent() && (is.isEmpty() || !is.get().key().equals(was.get().key()))) {
             changes.add(new DesiredChange(was.get().key(), was.get().workerId(), null));
@@ -77,7 +99,7 @@ public final class TaskDecider {
             changes.add(new DesiredChange(is.get().key(), is.get().workerId(), is.get()));
         }
         TaskControl control = control(after);
-        TaskControl previous = before == null ? TaskControl.none(after.id()) : control(before);
+        TaskControl previous = told.control();
         return new Reaction(List.copyOf(changes), Objects.equals(control, previous) ? Optional.empty() : Optional.of(control));
     }
 }

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -192,6 +193,15 @@ public final class CloudEventCodec {
         if (bytes.length > MAX_EVENT_BYTES) {
             throw new InvalidEventException(null, "event of " + bytes.length + " bytes exceeds the limit of " + MAX_EVENT_BYTES + " bytes");
         }
+        Optional<CubeEvent> common = FastStructuredDecoder.tryDecode(bytes, upcasters);
+        if (common.isPresent()) {
+            return common.get();
+        }
+        return decodeTree(bytes, upcasters);
+    }
+
+    /** The general decoder, through a JSON tree: every schema version, every error with its field. */
+    static CubeEvent decodeTree(byte[] bytes, Upcasters upcasters) {
         JsonNode root;
         try {
             root = Json.CONTRACT_READER.readTree(bytes);

@@ -1,8 +1,6 @@
 package dev.cube.manager.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.wire.CloudEventCodec;
-import dev.cube.events.wire.Json;
 import dev.cube.manager.history.Outcome;
 import dev.cube.manager.history.Step;
 
@@ -16,22 +14,12 @@ final class HistoryViews {
     private HistoryViews() {
     }
 
-    static ObjectNode step(Step step) {
-        ObjectNode item = Json.MAPPER.createObjectNode();
-        item.put("partition", step.record().partition());
-        item.put("offset", step.record().offset());
-        item.put("logTime", step.record().logTime().toString());
-        if (step.event() != null) {
-            item.set("event", CloudEventCodec.toJson(step.event()));
-        }
-        item.put("outcome", step.outcome().label());
-        if (step.reason() != null && step.outcome() != Outcome.APPLIED) {
-            item.put("reason", step.reason());
-        }
-        if (step.state() != null) {
-            item.set("state", TaskViews.view(step.state()));
-        }
-        return item;
+    static HistoryStepView step(Step step) {
+        return new HistoryStepView(step.record().partition(), step.record().offset(), step.record().logTime(),
+                step.event() == null ? null : CloudEventCodec.toJson(step.event()),
+                step.outcome().label(),
+                step.reason() != null && step.outcome() != Outcome.APPLIED ? step.reason() : null,
+                step.state() == null ? null : TaskView.of(step.state()));
     }
 
     /** An ISO-8601 instant ({@code 2026-01-31T12:00:00Z}, or with an offset); null when it is not one. */

@@ -6,6 +6,7 @@ import dev.cube.events.wire.Json;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -13,22 +14,19 @@ import java.util.Locale;
 
 /** An RFC 9457 problem detail, as {@code application/problem+json}; {@code errors} names each offending field. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Problem(String type, String title, int status, String detail, List<Violation> errors) {
+@Schema(name = "Problem", description = "An RFC 9457 problem detail (application/problem+json); errors only for a 400 that names fields",
+        requiredProperties = {"type", "title", "status", "detail"})
+public record Problem(
+        @Schema(description = "https://cube.dev/problems/... or about:blank") String type,
+        String title,
+        int status,
+        String detail,
+        @Schema(description = "each offending field, as a JSON path such as ports[0].containerPort") List<Violation> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
-
-    public static MutableHttpResponse<String> invalid(String title, List<Violation> errors) {
-        String detail = errors.stream().map(Violation::toString).reduce((a, b) -> a + "; " + b).orElse(title);
-        return respond(new Problem("https://cube.dev/problems/invalid-request", title, 400, detail, errors));
-    }
-
-    public static MutableHttpResponse<String> notFound(String detail) {
-        return respond(new Problem("https://cube.dev/problems/not-found", "Not found", 404, detail, List.of()));
-    }
-
-    public static MutableHttpResponse<String> conflict(String detail) {
-        return respond(new Problem("https://cube.dev/problems/conflict", "Conflict", 409, detail, List.of()));
-    }
+    static final String INVALID_REQUEST = "https://cube.dev/problems/invalid-request";
+    static final String NOT_FOUND = "https://cube.dev/problems/not-found";
+    static final String CONFLICT = "https://cube.dev/problems/conflict";
 
     public static MutableHttpResponse<String> unavailable(String detail, int retryAfterSeconds) {
         return respond(new Problem("https://cube.dev/problems/unavailable", "Service unavailable", 503, detail, List.of()))
@@ -38,8 +36,8 @@ public record Problem(String type, String title, int status, String detail, List
     /** A problem for an answer of {@code status} that only the status explains: its type is Cube's name for it, its title the reason phrase as the API's own titles are written ("Method not allowed"). */
     public static Problem of(HttpStatus status, String detail, List<Violation> errors) {
         String type = switch (status.getCode()) {
-            case 400 -> "https://cube.dev/problems/invalid-request";
-            case 404 -> "https://cube.dev/problems/not-found";
+            case 400 -> INVALID_REQUEST;
+            case 404 -> NOT_FOUND;
             case 405 -> "https://cube.dev/problems/method-not-allowed";
             case 406 -> "https://cube.dev/problems/not-acceptable";
             case 413 -> "https://cube.dev/problems/content-too-large";
@@ -62,7 +60,7 @@ public record Problem(String type, String title, int status, String detail, List
         }
     }
 
-    private static MutableHttpResponse<String> respond(Problem problem) {
+    static MutableHttpResponse<String> respond(Problem problem) {
         return HttpResponse.<String>status(HttpStatus.valueOf(problem.status()))
                 .contentType(MEDIA_TYPE)
                 .body(problem.toJson());

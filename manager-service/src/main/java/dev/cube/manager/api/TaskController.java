@@ -1,19 +1,15 @@
 package dev.cube.manager.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.spec.TaskSpec;
 import dev.cube.events.spec.TaskSpecValidator;
 import dev.cube.events.spec.Violation;
+import dev.cube.events.state.DesiredState;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStatus;
 import dev.cube.events.wire.CloudEventCodec;
 import dev.cube.events.wire.InvalidEventException;
-import dev.cube.events.wire.Json;
 import dev.cube.events.wire.TaskSpecCodec;
 import dev.cube.manager.EventPublisher;
 import dev.cube.manager.ManagerApplication;
@@ -23,6 +19,7 @@ import dev.cube.manager.history.TaskHistory;
 import dev.cube.manager.read.ProjectionUnavailableException;
 import dev.cube.manager.read.TaskReads;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -36,19 +33,33 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
-/** The task API: writes append events to the log; reads come from the projection's store or the log itself. */
+/**
+ * The task API: writes append events to the log; reads come from the projection's store or the log
+ * itself. Answers are typed ({@link TaskView}, {@link TaskPage}, ...): the OpenAPI document is generated
+ * from them; refusals are {@link Problem}s.
+ */
 @Controller("/api/v1/tasks")
 @Requires(property = ManagerApplication.ENABLED, value = "true")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "tasks")
 public class TaskController {
 
     static final String SOURCE = "/cube/api";
@@ -69,58 +80,70 @@ public class TaskController {
 
     @Post
     @Consumes({MediaType.APPLICATION_JSON, MediaType.ALL})
-    public HttpResponse<String> submit(@Body byte[] body) throws JsonProcessingException {
+    @Operation(operationId = "submitTask", summary = "Submit a task", description = "Appends dev.cube.task.submitted; the event is on the log when the answer is sent. Unknown fields are refused.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TaskSpecRequest.class)))
+    @ApiResponse(responseCode = "202", description = "accepted: the task is Pending",
+            headers = @Header(name = "Location", description = "/api/v1/tasks/{id}", schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TaskAccepted.class)))
+    @ApiResponse(responseCode = "400", description = "the spec is invalid; errors[].field names each offending field",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "the log did not acknowledge the event; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<TaskAccepted> submit(@Body byte[] body) {
         TaskSpec spec;
         try {
             spec = TaskSpecCodec.decode(body);
         } catch (InvalidEventException e) {
-            return Problem.invalid("Invalid task spec", List.of(new Violation(e.field() == null ? "body" : e.field(), e.reason())));
+            throw ProblemException.invalid("Invalid task spec", List.of(new Violation(e.field() == null ? "body" : e.field(), e.reason())));
         }
         List<Violation> violations = TaskSpecValidator.validate(spec, "");
         if (!violations.isEmpty()) {
-            return Problem.invalid("Invalid task spec", violations);
+            throw ProblemException.invalid("Invalid task spec", violations);
         }
         String id = UUID.randomUUID().toString();
         publisher.append(CubeEvent.of(SOURCE, id, clock.instant(), new TaskEvent.Submitted(spec)));
-        ObjectNode accepted = Json.MAPPER.createObjectNode().put("id", id).put("state", TaskStatus.Pending.name());
-        return HttpResponse.accepted(URI.create("/api/v1/tasks/" + id))
-                .contentType(MediaType.APPLICATION_JSON_TYPE)
-                .body(Json.MAPPER.writeValueAsString(accepted));
+        return HttpResponse.accepted(URI.create("/api/v1/tasks/" + id)).body(new TaskAccepted(id, TaskStatus.Pending));
     }
 
     @Get
-    public HttpResponse<String> list(@QueryValue(defaultValue = "") String state,
-                                     @QueryValue(defaultValue = "0") String offset,
-                                     @QueryValue(defaultValue = "" + DEFAULT_LIMIT) String limit,
-                                     @QueryValue(defaultValue = "") String asOf) throws JsonProcessingException {
+    @Operation(operationId = "listTasks", summary = "List tasks", description = "In task-id order, from the projection's store; with asOf, as they were at that instant, folded from the log.")
+    @ApiResponse(responseCode = "200", description = "a page of tasks")
+    @ApiResponse(responseCode = "400", description = "a query parameter is invalid (errors[].field names it)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "the store is starting, restoring or rebalancing; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public TaskPage list(
+            @Parameter(description = "only tasks in this observed state, in any letter case") @QueryValue @Nullable String state,
+            @Parameter(description = "skip this many matching tasks", schema = @Schema(type = "integer", minimum = "0", defaultValue = "0"))
+            @QueryValue @Nullable String offset,
+            @Parameter(description = "at most this many tasks", schema = @Schema(type = "integer", minimum = "1", maximum = "" + MAX_LIMIT,
+                    defaultValue = "" + DEFAULT_LIMIT)) @QueryValue @Nullable String limit,
+            @Parameter(description = "an ISO-8601 instant: the tasks as they were then", schema = @Schema(type = "string", format = "date-time"))
+            @QueryValue @Nullable String asOf) {
         TaskStatus wanted = null;
-        if (!state.isBlank()) {
+        if (state != null && !state.isBlank()) {
             wanted = parseState(state);
             if (wanted == null) {
-                return Problem.invalid("Invalid query", List.of(new Violation("state", "must be one of " + List.of(TaskStatus.values()))));
+                throw ProblemException.invalidQuery("state", "must be one of " + List.of(TaskStatus.values()));
             }
         }
-        Integer from = parseInt(offset, 0, Integer.MAX_VALUE);
-        Integer size = parseInt(limit, 1, MAX_LIMIT);
+        Integer from = parseInt(offset == null ? "0" : offset, 0, Integer.MAX_VALUE);
+        Integer size = parseInt(limit == null ? "" + DEFAULT_LIMIT : limit, 1, MAX_LIMIT);
         if (from == null) {
-            return Problem.invalid("Invalid query", List.of(new Violation("offset", "must be a whole number, 0 or more")));
+            throw ProblemException.invalidQuery("offset", "must be a whole number, 0 or more");
         }
         if (size == null) {
-            return Problem.invalid("Invalid query", List.of(new Violation("limit", "must be a whole number from 1 to " + MAX_LIMIT)));
+            throw ProblemException.invalidQuery("limit", "must be a whole number from 1 to " + MAX_LIMIT);
         }
-        if (!asOf.isBlank()) {
-            Instant at = HistoryViews.parseInstant(asOf);
-            if (at == null) {
-                return invalidAsOf();
-            }
-            return json(page(history.allAsOf(at).values().iterator(), wanted, from, size));
+        if (asOf != null && !asOf.isBlank()) {
+            return page(history.allAsOf(instant(asOf)).values().iterator(), wanted, from, size);
         }
         TaskStatus filter = wanted;
-        return json(projection.readAll(all -> page(all, filter, from, size)));
+        return projection.readAll(all -> page(all, filter, from, size));
     }
 
-    private static ObjectNode page(Iterator<TaskState> all, TaskStatus wanted, int from, int size) {
-        ArrayNode items = Json.MAPPER.createArrayNode();
+    private static TaskPage page(Iterator<TaskState> all, TaskStatus wanted, int from, int size) {
+        List<TaskView> items = new ArrayList<>();
         int matched = 0;
         boolean more = false;
         while (all.hasNext()) {
@@ -135,90 +158,91 @@ public class TaskController {
                 more = true;
                 break;
             }
-            items.add(TaskViews.view(task));
+            items.add(TaskView.of(task));
         }
-        ObjectNode page = Json.MAPPER.createObjectNode();
-        page.set("items", items);
-        if (more) {
-            page.put("nextOffset", from + size);
-        } else {
-            page.putNull("nextOffset");
-        }
-        return page;
+        return new TaskPage(items, more ? from + size : null);
     }
 
     @Get("/{id}")
-    public HttpResponse<String> get(@PathVariable String id, @QueryValue(defaultValue = "") String asOf) throws JsonProcessingException {
-        if (!asOf.isBlank()) {
-            Instant at = HistoryViews.parseInstant(asOf);
-            if (at == null) {
-                return invalidAsOf();
-            }
+    @Operation(operationId = "getTask", summary = "Get a task", description = "From the projection's store; with asOf, as it was at that instant, folded from its partition of the log.")
+    @ApiResponse(responseCode = "200", description = "the task")
+    @ApiResponse(responseCode = "400", description = "asOf is not an ISO-8601 instant",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such task (or none yet at asOf)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "the store is starting, restoring or rebalancing; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public TaskView get(@PathVariable String id,
+                        @Parameter(description = "an ISO-8601 instant: the task as it was then", schema = @Schema(type = "string", format = "date-time"))
+                        @QueryValue @Nullable String asOf) {
+        if (asOf != null && !asOf.isBlank()) {
+            Instant at = instant(asOf);
             Long first = projection.firstOffset(id).orElse(null);
             TaskState then = first == null ? null : history.asOf(id, first, at).map(TaskState::forReaders).orElse(null);
-            return then == null ? Problem.notFound("no task " + id + " as of " + at) : json(TaskViews.view(then));
+            if (then == null) {
+                throw ProblemException.notFound("no task " + id + " as of " + at);
+            }
+            return TaskView.of(then);
         }
-        TaskState task = projection.task(id).orElse(null);
-        return task == null ? Problem.notFound("no task " + id) : json(TaskViews.view(task));
+        return TaskView.of(projection.task(id).orElseThrow(() -> ProblemException.notFound("no task " + id)));
     }
 
     @Get("/{id}/events")
-    public HttpResponse<String> events(@PathVariable String id) throws JsonProcessingException {
-        Long first = projection.firstOffset(id).orElse(null);
-        if (first == null) {
-            return Problem.notFound("no task " + id);
+    @Operation(operationId = "getTaskEvents", summary = "A task's records on the log", description = "In log order, refused records included (see cube.dead-letters for why).")
+    @ApiResponse(responseCode = "200", description = "the task's records")
+    @ApiResponse(responseCode = "404", description = "no such task",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "the store is starting, restoring or rebalancing; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public LogRecordView.Page events(@PathVariable String id) {
+        long first = projection.firstOffset(id).orElseThrow(() -> ProblemException.notFound("no task " + id));
+        List<LogRecordView> items = new ArrayList<>();
+        for (Step step : history.of(id, first)) {
+            items.add(new LogRecordView(step.record().partition(), step.record().offset(), step.record().logTime(),
+                    step.event() == null ? null : CloudEventCodec.toJson(step.event()), step.event() == null ? step.reason() : null));
         }
-        ArrayNode items = Json.MAPPER.createArrayNode();
-        for (var step : history.of(id, first)) {
-            ObjectNode item = Json.MAPPER.createObjectNode();
-            item.put("partition", step.record().partition());
-            item.put("offset", step.record().offset());
-            item.put("logTime", step.record().logTime().toString());
-            if (step.event() != null) {
-                item.set("event", CloudEventCodec.toJson(step.event()));
-            } else {
-                item.put("invalid", step.reason());
-            }
-            items.add(item);
-        }
-        ObjectNode page = Json.MAPPER.createObjectNode();
-        page.set("items", items);
-        return json(page);
+        return new LogRecordView.Page(items);
     }
 
     @Get("/{id}/history")
-    public HttpResponse<String> history(@PathVariable String id) throws JsonProcessingException {
-        Long first = projection.firstOffset(id).orElse(null);
-        if (first == null) {
-            return Problem.notFound("no task " + id);
-        }
-        ArrayNode items = Json.MAPPER.createArrayNode();
+    @Operation(operationId = "getTaskHistory", summary = "A task's history", description = "Each record of the task in log order, what folding it did, and the task's state right after.")
+    @ApiResponse(responseCode = "200", description = "the task's history")
+    @ApiResponse(responseCode = "404", description = "no such task",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "the store is starting, restoring or rebalancing; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public HistoryStepView.Page history(@PathVariable String id) {
+        long first = projection.firstOffset(id).orElseThrow(() -> ProblemException.notFound("no task " + id));
+        List<HistoryStepView> items = new ArrayList<>();
         for (Step step : history.of(id, first)) {
             items.add(HistoryViews.step(step));
         }
-        ObjectNode page = Json.MAPPER.createObjectNode();
-        page.set("items", items);
-        return json(page);
-    }
-
-    private static HttpResponse<String> invalidAsOf() {
-        return Problem.invalid("Invalid query", List.of(new Violation("asOf", "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z")));
+        return new HistoryStepView.Page(items);
     }
 
     @Delete("/{id}")
-    public HttpResponse<String> stop(@PathVariable String id) throws JsonProcessingException {
-        TaskState task = projection.task(id).orElse(null);
-        if (task == null) {
-            return Problem.notFound("no task " + id);
-        }
+    @Operation(operationId = "stopTask", summary = "Stop a task", description = "Appends dev.cube.task.stop-requested. A task not on a worker is Stopped at once; one on a worker once the worker has stopped and removed its container.")
+    @ApiResponse(responseCode = "202", description = "accepted: the task's desired state is Stopped",
+            headers = @Header(name = "Location", description = "/api/v1/tasks/{id}", schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StopAccepted.class)))
+    @ApiResponse(responseCode = "404", description = "no such task",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the task is already Completed or Stopped",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "the store is not available or the log did not acknowledge; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<StopAccepted> stop(@PathVariable String id) {
+        TaskState task = projection.task(id).orElseThrow(() -> ProblemException.notFound("no task " + id));
         if (task.state() == TaskStatus.Completed || task.state() == TaskStatus.Stopped) {
-            return Problem.conflict("task " + id + " is already " + task.state());
+            throw ProblemException.conflict("task " + id + " is already " + task.state());
         }
         publisher.append(CubeEvent.of(SOURCE, id, clock.instant(), new TaskEvent.StopRequested("stop requested over HTTP")));
-        ObjectNode accepted = Json.MAPPER.createObjectNode().put("id", id).put("desiredState", "Stopped");
-        return HttpResponse.accepted(URI.create("/api/v1/tasks/" + id))
-                .contentType(MediaType.APPLICATION_JSON_TYPE)
-                .body(Json.MAPPER.writeValueAsString(accepted));
+        return HttpResponse.accepted(URI.create("/api/v1/tasks/" + id)).body(new StopAccepted(id, DesiredState.Stopped));
+    }
+
+    @Error(exception = ProblemException.class, global = true)
+    public HttpResponse<String> refused(ProblemException e) {
+        return Problem.respond(e.problem());
     }
 
     @Error(exception = ProjectionUnavailableException.class, global = true)
@@ -231,8 +255,12 @@ public class TaskController {
         return Problem.unavailable(e.getMessage(), 5);
     }
 
-    static HttpResponse<String> json(JsonNode node) throws JsonProcessingException {
-        return HttpResponse.ok(Json.MAPPER.writeValueAsString(node)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    private static Instant instant(String asOf) {
+        Instant at = HistoryViews.parseInstant(asOf);
+        if (at == null) {
+            throw ProblemException.invalidQuery("asOf", "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+        }
+        return at;
     }
 
     private static TaskStatus parseState(String text) {

@@ -1,13 +1,8 @@
 package dev.cube.manager.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cube.core.placement.Allocation;
 import dev.cube.core.worker.WorkerState;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.WorkerEvent;
-import dev.cube.events.wire.Json;
 import dev.cube.manager.EventPublisher;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.read.WorkerReads;
@@ -20,16 +15,22 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.Optional;
 
 /** The workers, as the placement stage folded them from {@code cube.workers} and {@code cube.worker-admin}, and what it placed on them. */
 @Controller("/api/v1/workers")
 @Requires(property = ManagerApplication.ENABLED, value = "true")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "workers")
 public class WorkerController {
 
     private final WorkerReads workers;
@@ -43,70 +44,65 @@ public class WorkerController {
     }
 
     @Get
-    public HttpResponse<String> list() throws JsonProcessingException {
-        ArrayNode items = Json.MAPPER.createArrayNode();
-        workers.workers().stream()
+    @Operation(operationId = "listWorkers", summary = "List workers", description = "In id order, as the placement stage folded them, in log time.")
+    @ApiResponse(responseCode = "200", description = "the workers")
+    @ApiResponse(responseCode = "503", description = "the store is starting, restoring or rebalancing; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public WorkerView.Page list() {
+        return new WorkerView.Page(workers.workers().stream()
                 .filter(worker -> worker.state().liveness() != WorkerState.Liveness.UNSEEN)
                 .sorted(Comparator.comparing(worker -> worker.state().id()))
-                .forEach(worker -> items.add(view(worker)));
-        ObjectNode page = Json.MAPPER.createObjectNode();
-        page.set("items", items);
-        return TaskController.json(page);
+                .map(WorkerView::of)
+                .toList());
     }
 
     @Get("/{id}")
-    public HttpResponse<String> get(@PathVariable String id) throws JsonProcessingException {
-        Optional<WorkerReads.WorkerView> worker = known(id);
-        return worker.isEmpty() ? Problem.notFound("no worker " + id) : TaskController.json(view(worker.get()));
+    @Operation(operationId = "getWorker", summary = "Get a worker")
+    @ApiResponse(responseCode = "200", description = "the worker")
+    @ApiResponse(responseCode = "404", description = "no such worker",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "the store is starting, restoring or rebalancing; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public WorkerView get(@PathVariable String id) {
+        return WorkerView.of(known(id));
     }
 
     /** Takes no new work to the worker and moves what runs there to other workers, until undrained. */
     @Post("/{id}/drain")
-    public HttpResponse<String> drain(@PathVariable String id) throws JsonProcessingException {
+    @Operation(operationId = "drainWorker", summary = "Drain a worker", description = "Appends dev.cube.worker.draining to cube.worker-admin: the worker takes no new placements and each attempt it holds moves to another worker. It stands across the worker's restarts, until undrained.")
+    @ApiResponse(responseCode = "202", description = "accepted: the worker is draining",
+            headers = @Header(name = "Location", description = "/api/v1/workers/{id}", schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WorkerView.Accepted.class)))
+    @ApiResponse(responseCode = "404", description = "no such worker",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "the store is not available or the log did not acknowledge; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<WorkerView.Accepted> drain(@PathVariable String id) {
         return admin(id, new WorkerEvent.Draining(id, "drain requested over HTTP"), "draining");
     }
 
     /** Lets a draining worker take work again. */
     @Post("/{id}/undrain")
-    public HttpResponse<String> undrain(@PathVariable String id) throws JsonProcessingException {
+    @Operation(operationId = "undrainWorker", summary = "Undrain a worker", description = "Appends dev.cube.worker.undrained: a draining worker takes work again.")
+    @ApiResponse(responseCode = "202", description = "accepted: the worker is ready",
+            headers = @Header(name = "Location", description = "/api/v1/workers/{id}", schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WorkerView.Accepted.class)))
+    @ApiResponse(responseCode = "404", description = "no such worker",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "the store is not available or the log did not acknowledge; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<WorkerView.Accepted> undrain(@PathVariable String id) {
         return admin(id, new WorkerEvent.Undrained(id, "undrain requested over HTTP"), "ready");
     }
 
-    private HttpResponse<String> admin(String id, WorkerEvent request, String status) throws JsonProcessingException {
-        if (known(id).isEmpty()) {
-            return Problem.notFound("no worker " + id);
-        }
+    private HttpResponse<WorkerView.Accepted> admin(String id, WorkerEvent request, String status) {
+        known(id);
         publisher.appendAdminEvent(CubeEvent.of(TaskController.SOURCE, id, clock.instant(), request));
-        ObjectNode accepted = Json.MAPPER.createObjectNode().put("id", id).put("status", status);
-        return HttpResponse.accepted(URI.create("/api/v1/workers/" + id))
-                .contentType(MediaType.APPLICATION_JSON_TYPE)
-                .body(Json.MAPPER.writeValueAsString(accepted));
+        return HttpResponse.accepted(URI.create("/api/v1/workers/" + id)).body(new WorkerView.Accepted(id, status));
     }
 
-    private Optional<WorkerReads.WorkerView> known(String id) {
-        return workers.worker(id).filter(worker -> worker.state().liveness() != WorkerState.Liveness.UNSEEN);
-    }
-
-    private static ObjectNode view(WorkerReads.WorkerView view) {
-        WorkerState worker = view.state();
-        Allocation held = view.allocation();
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        node.put("id", worker.id());
-        node.put("address", worker.address());
-        node.put("status", worker.status());
-        node.put("draining", worker.draining());
-        node.set("capacity", Json.MAPPER.valueToTree(worker.capacity()));
-        node.set("allocated", Json.MAPPER.valueToTree(held.total()));
-        ArrayNode tasks = node.putArray("tasks");
-        held.taskIds().forEach(tasks::add);
-        if (worker.stats() != null) {
-            node.set("stats", Json.MAPPER.valueToTree(worker.stats()));
-        }
-        node.put("startedAt", worker.startedAt() == null ? null : worker.startedAt().toString());
-        node.put("lastSeen", worker.lastSeen() == null ? null : worker.lastSeen().toString());
-        if (worker.reason() != null) {
-            node.put("reason", worker.reason());
-        }
-        return node;
+    private WorkerReads.WorkerView known(String id) {
+        return workers.worker(id).filter(worker -> worker.state().liveness() != WorkerState.Liveness.UNSEEN)
+                .orElseThrow(() -> ProblemException.notFound("no worker " + id));
     }
 }

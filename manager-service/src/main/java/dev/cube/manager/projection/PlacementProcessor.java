@@ -52,6 +52,7 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
     private final PlacementStage stage;
     private final Duration retryInterval;
     private final String controlTopic;
+    private final ProjectionObserver observer;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, WorkerState> workers;
@@ -59,10 +60,12 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
     private KeyValueStore<String, Allocation> allocations;
     private KeyValueStore<String, PlacementStage.Meta> meta;
 
-    PlacementProcessor(PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval, String controlTopic) {
+    PlacementProcessor(PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval, String controlTopic,
+                       ProjectionObserver observer) {
         this.stage = new PlacementStage(settings, scheduler);
         this.retryInterval = retryInterval;
         this.controlTopic = controlTopic;
+        this.observer = observer;
     }
 
     @Override
@@ -124,14 +127,14 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
         try {
             event = CloudEventCodec.decode(record.headers(), record.value());
         } catch (InvalidEventException e) {
-            TaskFoldProcessor.deadLetter(context, record, e.field(), e.reason());
+            TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, e.field(), e.reason());
             return;
         } catch (SerializationException e) {
-            TaskFoldProcessor.deadLetter(context, record, null, String.valueOf(e.getMessage()));
+            TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, null, String.valueOf(e.getMessage()));
             return;
         }
         if (record.key() == null || !record.key().equals(event.subject())) {
-            TaskFoldProcessor.deadLetter(context, record, "subject",
+            TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, "subject",
                     "the record key '" + record.key() + "' must equal the event subject '" + event.subject() + "'");
             return;
         }
@@ -139,19 +142,19 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
             case ManagerEvent.Tick ignored when clock -> persist(stage.onWorkersRecord(null, logTime));
             case WorkerEvent worker when clock && !(worker instanceof WorkerEvent.Draining || worker instanceof WorkerEvent.Undrained) -> {
                 if (!worker.workerId().equals(event.subject())) {
-                    TaskFoldProcessor.deadLetter(context, record, "data.workerId", "must equal the event subject '" + event.subject() + "'");
+                    TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, "data.workerId", "must equal the event subject '" + event.subject() + "'");
                     return;
                 }
                 persist(stage.onWorkersRecord(worker, logTime));
             }
             case WorkerEvent admin when !clock && (admin instanceof WorkerEvent.Draining || admin instanceof WorkerEvent.Undrained) -> {
                 if (!admin.workerId().equals(event.subject())) {
-                    TaskFoldProcessor.deadLetter(context, record, "data.workerId", "must equal the event subject '" + event.subject() + "'");
+                    TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, "data.workerId", "must equal the event subject '" + event.subject() + "'");
                     return;
                 }
                 persist(stage.onAdminRecord(admin, logTime));
             }
-            default -> TaskFoldProcessor.deadLetter(context, record, "type",
+            default -> TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, "type",
                     event.type().typeName() + " does not belong on " + (clock ? Topics.WORKERS.name() : Topics.WORKER_ADMIN.name()));
         }
     }

@@ -54,7 +54,8 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
 
     private final KafkaStreams streams;
 
-    public ProjectionRunner(ManagerSettings settings) {
+    /** @param observers told how the processors go (health, metrics); see {@link ProjectionObserver} */
+    public ProjectionRunner(ManagerSettings settings, List<ProjectionObserver> observers) {
         Topic<String, byte[]> control = ControlTopic.topic(settings.applicationId());
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.ALL);
         topics.add(control);
@@ -68,7 +69,7 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
         props.put("processing.exception.handler.global.enabled", true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
@@ -76,7 +77,7 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         PlacementStage.Settings stage = new PlacementStage.Settings(settings.workerTtl(), settings.workerGrace(), settings.logGap(), partitions);
         this.streams = new KafkaStreams(TaskProjection.build(settings.applicationId(), stage, Scheduler.named(settings.scheduler()),
-                settings.placementInterval(), lastRecordAtStart), props);
+                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers)), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("the projection's stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -90,22 +91,27 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
         return streams.state();
     }
 
+    /** The Streams application, for the manager's health and metrics ({@link ProjectionProgress}). */
+    KafkaStreams streams() {
+        return streams;
+    }
+
     // ---- TaskReads ----
 
     @Override
     public Optional<TaskState> task(String id) {
-        return read(() -> Optional.ofNullable(store(TaskProjection.TASK_STATE_STORE, TaskState.class).get(id)).map(TaskState::forReaders));
+        return read(() -> Optional.ofNullable(store(TaskProjection.TASK_STATE_STORE, FoldedTask.class).get(id)).map(f -> f.state().forReaders()));
     }
 
     @Override
     public Optional<Long> firstOffset(String id) {
-        return read(() -> Optional.ofNullable(store(TaskProjection.FIRST_OFFSETS_STORE, Long.class).get(id)));
+        return read(() -> Optional.ofNullable(store(TaskProjection.TASK_STATE_STORE, FoldedTask.class).get(id)).map(FoldedTask::firstOffset));
     }
 
     @Override
     public <T> T readAll(Function<Iterator<TaskState>, T> reader) {
         return read(() -> {
-            try (KeyValueIterator<String, TaskState> all = store(TaskProjection.TASK_STATE_STORE, TaskState.class).all()) {
+            try (KeyValueIterator<String, FoldedTask> all = store(TaskProjection.TASK_STATE_STORE, FoldedTask.class).all()) {
                 return reader.apply(new Iterator<>() {
                     @Override
                     public boolean hasNext() {
@@ -114,7 +120,7 @@ public final class ProjectionRunner implements TaskReads, WorkerReads {
 
                     @Override
                     public TaskState next() {
-                        return all.next().value.forReaders();
+                        return all.next().value.state().forReaders();
                     }
                 });
             }

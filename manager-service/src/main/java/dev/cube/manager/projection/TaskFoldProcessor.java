@@ -3,6 +3,7 @@ package dev.cube.manager.projection;
 import dev.cube.core.task.TaskControl;
 import dev.cube.core.task.TaskDecider;
 import dev.cube.events.CubeEvent;
+import dev.cube.events.desired.DesiredAttempt;
 import dev.cube.events.desired.Revision;
 import dev.cube.events.state.Evolution;
 import dev.cube.events.state.TaskState;
@@ -15,60 +16,110 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The task fold, a thin adapter: for each record of a partition of {@code cube.task-events}, the one
- * admission rule ({@link Admission}), the one fold ({@link TaskStateMachine#evolve}) and the task
- * decider ({@link TaskDecider#react}), then it writes what they say, all in the transaction of the
- * record: the state (store and {@code cube.task-state}), the desired attempts of the workers
- * ({@code cube.desired-attempts}, each with the {@link Revision} of this record), the task's control
- * view for the placement stage, dead letters with their reason. Every output is a function of the
- * log, so a fold of the same log by another projection writes the same records at the same revisions.
+ * admission rule ({@link Admission}) and the one fold ({@link TaskStateMachine#evolve}); then, for the
+ * tasks the batch changed, the task decider ({@link TaskDecider#react}) and what it says: the state on
+ * {@code cube.task-state}, the desired attempts of the workers ({@code cube.desired-attempts}, each
+ * with the {@link Revision} of the event that last changed it), the task's control view for the
+ * placement stage. Dead letters and copies of misplaced records go out at once.
  *
- * <p>Once it has processed the partition's last record as it was when the projection started, it tells
- * the placement stage so ({@link ControlTopic.CaughtUp}): until every partition has, the stage decides
- * nothing, so that a rebuild decides nothing that the log already holds.
+ * <p>Outputs are written per batch, not per event: every {@code emitInterval} (wall clock, checked
+ * by Streams after each round of processing, so a lone event goes out in the round it was read) the
+ * fold writes each changed task's outputs once, compared with what was last written of it. A task
+ * submitted, placed, run and finished within one batch writes its final state and nothing else,
+ * which is what a worker reading its desired set needs: the outputs are levels, not edges. The store
+ * keeps with each task what was last written of it ({@link FoldedTask#told}) until its outputs are
+ * out, so a commit that falls inside a batch loses nothing: after a crash or a move, the restored
+ * store says which tasks still owe outputs, and they are written first.
+ *
+ * <p>Every output is a function of the log: a fold of the same log by another projection ends with
+ * the same latest record per key, at the same revisions (it may write fewer records on the way).
+ * Once it has processed the partition's last record as it was when the projection started, it writes
+ * what it owes and tells the placement stage so ({@link ControlTopic.CaughtUp}): until every
+ * partition has, the stage decides nothing, so that a rebuild decides nothing that the log already holds.
  */
 final class TaskFoldProcessor implements Processor<String, byte[], String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskFoldProcessor.class);
     private static final Duration CAUGHT_UP_CHECK = Duration.ofSeconds(1);
+    /** How many written tasks the fold keeps as objects besides the store, so that a task's next event costs no read. */
+    private static final int RECENT = 8192;
 
     private final int partitions;
     private final Map<Integer, Long> lastRecordAtStart;
+    private final Duration emitInterval;
+    private final ProjectionObserver observer;
 
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, TaskState> tasks;
-    private KeyValueStore<String, Long> firstOffsets;
+    private KeyValueStore<String, FoldedTask> tasks;
     private int partition = -1;
     private boolean caughtUpSent;
+    /** The tasks whose outputs are not written yet, in the order they changed. */
+    private final Map<String, FoldedTask> owing = new LinkedHashMap<>();
+    /** Tasks written lately, as in the store. */
+    private final Map<String, FoldedTask> recent = new LinkedHashMap<>(RECENT * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FoldedTask> eldest) {
+            return size() > RECENT;
+        }
+    };
 
     /**
      * @param partitions        how many partitions {@code cube.task-events} has
      * @param lastRecordAtStart for each partition, the offset of its last record when the projection started (-1: none)
+     * @param emitInterval      how often the changed tasks' outputs are written
+     * @param observer          told how the fold goes (health, metrics)
      */
-    TaskFoldProcessor(int partitions, Map<Integer, Long> lastRecordAtStart) {
+    TaskFoldProcessor(int partitions, Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer) {
         this.partitions = partitions;
         this.lastRecordAtStart = lastRecordAtStart;
+        this.emitInterval = emitInterval;
+        this.observer = observer;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.tasks = context.getStateStore(TaskProjection.TASK_STATE_STORE);
-        this.firstOffsets = context.getStateStore(TaskProjection.FIRST_OFFSETS_STORE);
         this.partition = context.taskId().partition();
         this.caughtUpSent = false;
+        observer.foldStarted(partition);
+        owing.clear();
+        recent.clear();
+        // What a crash or a move left unwritten: the store says it, the next batch writes it.
+        List<FoldedTask> left = new ArrayList<>();
+        try (KeyValueIterator<String, FoldedTask> all = tasks.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.owesOutputs()) {
+                    left.add(entry.value);
+                }
+            });
+        }
+        left.sort(Comparator.comparingLong(FoldedTask::lastOffset));
+        left.forEach(folded -> owing.put(folded.id(), folded));
+        if (!left.isEmpty()) {
+            LOG.info("partition {}: {} task(s) owe outputs from before the restart; writing them", partition, left.size());
+        }
+        context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::emit);
         // A partition with nothing to read has caught up at once.
         context.schedule(CAUGHT_UP_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> {
             if (!caughtUpSent && lastRecordAtStart.getOrDefault(partition, -1L) < 0) {
+                emit(now);
                 sendCaughtUp(now);
             }
         });
@@ -81,6 +132,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
             fold(record, meta);
         } finally {
             if (!caughtUpSent && meta.offset() >= lastRecordAtStart.getOrDefault(meta.partition(), -1L)) {
+                emit(record.timestamp());
                 sendCaughtUp(record.timestamp());
             }
         }
@@ -93,47 +145,96 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
             case Admission.Misplaced ignored -> {
                 // A client whose partitioner is not murmur2 put it there: copy it to its task's partition, where it is folded.
                 context.forward(record, TaskProjection.RELAY_SINK);
+                observer.folded(ProjectionObserver.Outcome.RELAYED);
                 return;
             }
             case Admission.Refused refused -> {
-                deadLetter(context, record, refused.field(), refused.reason());
+                observer.folded(ProjectionObserver.Outcome.INVALID);
+                deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, refused.field(), refused.reason());
                 return;
             }
         }
-        TaskState before = tasks.get(event.subject());
+        String id = event.subject();
+        FoldedTask folded = lookup(id);
+        TaskState before = folded == null ? null : folded.state();
         switch (TaskStateMachine.evolve(before, event)) {
-            case Evolution.Duplicate ignored -> {
+            case Evolution.Duplicate ignored -> observer.folded(ProjectionObserver.Outcome.DUPLICATE);
+            case Evolution.Ignored ignored -> {
+                observer.folded(ProjectionObserver.Outcome.IGNORED);
+                LOG.debug("ignored {} {}: {}", event.type().typeName(), event.id(), ignored.reason());
             }
-            case Evolution.Ignored ignored -> LOG.debug("ignored {} {}: {}", event.type().typeName(), event.id(), ignored.reason());
-            case Evolution.Rejected rejected ->
-                    deadLetter(context, record, null, "rejected " + event.type().typeName() + " " + event.id() + ": " + rejected.reason());
+            case Evolution.Rejected rejected -> {
+                observer.folded(ProjectionObserver.Outcome.REJECTED);
+                deadLetter(context, observer, record, ProjectionObserver.DeadLetter.REJECTED, null,
+                        "rejected " + event.type().typeName() + " " + event.id() + ": " + rejected.reason());
+            }
             case Evolution.Applied applied -> {
                 TaskState after = applied.state();
-                if (before == null) {
-                    firstOffsets.put(after.id(), meta.offset());
+                long desiredRevision = folded == null ? -1 : folded.desiredRevision();
+                if (!Objects.equals(TaskDecider.desired(before), TaskDecider.desired(after))) {
+                    desiredRevision = meta.offset();
                 }
-                tasks.put(after.id(), after);
-                context.forward(new Record<String, Object>(after.id(), after, record.timestamp()), TaskProjection.TASK_STATE_SINK);
-                write(TaskDecider.react(before, after), new Revision(meta.partition(), meta.offset()), record.timestamp());
+                TaskDecider.View told = folded == null ? TaskDecider.view(id, null)
+                        : folded.told() != null ? folded.told() : TaskDecider.view(id, before);
+                FoldedTask next = new FoldedTask(after, folded == null ? meta.offset() : folded.firstOffset(), meta.offset(),
+                        record.timestamp(), desiredRevision, told);
+                tasks.put(id, next);
+                recent.remove(id);
+                owing.put(id, next);
+                observer.folded(ProjectionObserver.Outcome.APPLIED);
+                observer.applied(before, after, caughtUpSent);
             }
         }
     }
 
-    private void write(TaskDecider.Reaction reaction, Revision revision, long timestamp) {
-        for (TaskDecider.DesiredChange change : reaction.desired()) {
-            forwardDesired(DesiredRecord.of(change.key(), change.workerId(), change.value()), revision, timestamp);
-            if (change.value() == null) {
-                // A tombstone may be deleted by compaction; the watermark keeps its revision.
-                forwardDesired(DesiredRecord.watermark(change.workerId(), revision), revision, timestamp);
-            }
+    private FoldedTask lookup(String id) {
+        FoldedTask folded = owing.get(id);
+        if (folded == null) {
+            folded = recent.get(id);
         }
-        reaction.control().ifPresent(control -> context.forward(new Record<String, Object>(control.taskId(),
-                control.need() == TaskControl.Need.NONE ? null : control, timestamp), TaskProjection.CONTROL_SINK));
+        return folded != null ? folded : tasks.get(id);
     }
 
-    private void forwardDesired(DesiredRecord desired, Revision revision, long timestamp) {
+    /** Writes the outputs of every task that owes some: each task once, its desired attempts in revision order. */
+    private void emit(long now) {
+        if (owing.isEmpty()) {
+            return;
+        }
+        List<PendingDesired> desired = new ArrayList<>();
+        for (FoldedTask folded : owing.values()) {
+            TaskState state = folded.state();
+            TaskDecider.Reaction reaction = TaskDecider.reactSince(folded.told(), state);
+            for (TaskDecider.DesiredChange change : reaction.desired()) {
+                desired.add(new PendingDesired(folded.desiredRevision(), change, folded.lastLogTime()));
+            }
+            reaction.control().ifPresent(control -> context.forward(new Record<String, Object>(control.taskId(),
+                    control.need() == TaskControl.Need.NONE ? null : control, folded.lastLogTime()), TaskProjection.CONTROL_SINK));
+            context.forward(new Record<String, Object>(state.id(), state, folded.lastLogTime()), TaskProjection.TASK_STATE_SINK);
+            FoldedTask written = folded.written();
+            tasks.put(state.id(), written);
+            recent.put(state.id(), written);
+        }
+        owing.clear();
+        desired.sort(Comparator.comparingLong(PendingDesired::revision));
+        Map<String, PendingDesired> watermarks = new LinkedHashMap<>();
+        for (PendingDesired pending : desired) {
+            DesiredAttempt value = pending.change().value();
+            forwardDesired(DesiredRecord.of(pending.change().key(), pending.change().workerId(), value), pending.revision(), pending.timestamp());
+            if (value == null) {
+                watermarks.put(pending.change().workerId(), pending);
+            }
+        }
+        // A tombstone may be deleted by compaction; the watermark keeps its revision (one per worker and batch: the highest).
+        watermarks.forEach((workerId, pending) -> forwardDesired(DesiredRecord.watermark(workerId, new Revision(partition, pending.revision())),
+                pending.revision(), pending.timestamp()));
+    }
+
+    private record PendingDesired(long revision, TaskDecider.DesiredChange change, long timestamp) {
+    }
+
+    private void forwardDesired(DesiredRecord desired, long revision, long timestamp) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Revision.HEADER, revision.bytes());
+        headers.add(Revision.HEADER, new Revision(partition, revision).bytes());
         context.forward(new Record<String, Object>(desired.key(), desired, timestamp, headers), TaskProjection.DESIRED_SINK);
     }
 
@@ -142,10 +243,12 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         LOG.info("the fold of partition {} has caught up with the log as it was at start", partition);
         context.forward(new Record<String, Object>(ControlTopic.caughtUpKey(partition), new ControlTopic.CaughtUp(partition), timestamp),
                 TaskProjection.CONTROL_SINK);
+        observer.caughtUp(partition);
     }
 
     /** Sends {@code record} to {@code cube.dead-letters} untouched, with headers saying why and where it came from. */
-    static void deadLetter(ProcessorContext<String, Object> context, Record<String, byte[]> record, String field, String reason) {
+    static void deadLetter(ProcessorContext<String, Object> context, ProjectionObserver observer, Record<String, byte[]> record,
+                           ProjectionObserver.DeadLetter why, String field, String reason) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.add(DeadLetterHeaders.REASON, reason.getBytes(StandardCharsets.UTF_8));
         if (field != null) {
@@ -157,6 +260,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
             headers.add(DeadLetterHeaders.OFFSET, String.valueOf(meta.offset()).getBytes(StandardCharsets.UTF_8));
         });
         LOG.warn("dead letter (key {}): {}{}", record.key(), field == null ? "" : field + ": ", reason);
+        observer.deadLettered(context.recordMetadata().map(RecordMetadata::topic).orElse(null), why, field);
         context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers), TaskProjection.DEAD_LETTERS_SINK);
     }
 }

@@ -4,7 +4,6 @@ import dev.cube.core.placement.Allocation;
 import dev.cube.core.placement.PlacementStage;
 import dev.cube.core.placement.Scheduler;
 import dev.cube.core.worker.WorkerState;
-import dev.cube.events.state.TaskState;
 import dev.cube.events.topics.JsonSerde;
 import dev.cube.events.topics.Topics;
 import org.apache.kafka.common.header.Headers;
@@ -26,8 +25,8 @@ import java.util.Map;
  * <pre>
  * cube.task-events ──▶ task-fold (one task per partition) ──┬──▶ cube.task-state       (latest state, compacted)
  *        ▲               evolve + TaskDecider               ├──▶ cube.desired-attempts (what each worker should run; partition = worker's)
- *        │               stores: task-state,                ├──▶ &lt;app id&gt;-task-control (control views, caught-up signals)
- *        │                       task-first-offsets         ├──▶ cube.task-events      (records on another partition than their key's, copied there)
+ *        │               store: task-state (FoldedTask)     ├──▶ &lt;app id&gt;-task-control (control views, caught-up signals)
+ *        │               outputs once per batch             ├──▶ cube.task-events      (records on another partition than their key's, copied there)
  *        │                                                  └──▶ cube.dead-letters     (invalid records, rejected events)
  *        │
  *        │  &lt;app id&gt;-task-control ─┐
@@ -40,7 +39,6 @@ import java.util.Map;
 public final class TaskProjection {
 
     public static final String TASK_STATE_STORE = "task-state";
-    public static final String FIRST_OFFSETS_STORE = "task-first-offsets";
     public static final String WORKERS_STORE = "workers";
     public static final String PLACEMENT_TASKS_STORE = "placement-tasks";
     public static final String ALLOCATIONS_STORE = "allocations";
@@ -68,22 +66,29 @@ public final class TaskProjection {
      * @param settings          liveness and the fold's partition count, for the placement stage
      * @param retryInterval     how often the stage is asked to retry what waits
      * @param lastRecordAtStart each task-events partition's last record offset when the projection started
+     * @param emitInterval      how often the fold writes the outputs of the tasks it changed (see {@link TaskFoldProcessor})
      */
     public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
-                                 Map<Integer, Long> lastRecordAtStart) {
+                                 Map<Integer, Long> lastRecordAtStart, Duration emitInterval) {
+        return build(applicationId, settings, scheduler, retryInterval, lastRecordAtStart, emitInterval, ProjectionObserver.NONE);
+    }
+
+    /** The same topology, whose processors tell {@code observer} how they go (health, metrics). */
+    public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
+                                 Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer) {
         String controlTopic = ControlTopic.name(applicationId);
         Topology topology = new Topology();
         topology.addSource(TASK_EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.TASK_EVENTS.name());
-        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart), TASK_EVENTS_SOURCE);
+        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart, emitInterval, observer), TASK_EVENTS_SOURCE);
+        // Written at every event the fold applies: Streams' cache keeps the latest per task until a commit, so the changelog
+        // and RocksDB get one write per task and commit; the binary serde keeps each write cheap (see FoldedTaskSerde).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASK_STATE_STORE),
-                Serdes.String(), new JsonSerde<>(TaskState.class)), FOLD);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIRST_OFFSETS_STORE),
-                Serdes.String(), Serdes.Long()), FOLD);
+                Serdes.String(), new FoldedTaskSerde()).withCachingEnabled(), FOLD);
 
         topology.addSource(CONTROL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), controlTopic);
         topology.addSource(WORKERS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKERS.name());
         topology.addSource(ADMIN_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKER_ADMIN.name());
-        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic),
+        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic, observer),
                 CONTROL_SOURCE, WORKERS_SOURCE, ADMIN_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WORKERS_STORE),
                 Serdes.String(), new JsonSerde<>(WorkerState.class)), PLACEMENT);

@@ -47,6 +47,8 @@ class TaskProjectionTest {
 
     static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
     static final String APP = "projection-test";
+    /** How often the fold writes its batch of outputs here; {@link #pipe} lets that much wall-clock time pass after each record. */
+    static final Duration BATCH = Duration.ofMillis(5);
 
     TopologyTestDriver driver;
     TestInputTopic<String, byte[]> taskEvents;
@@ -55,7 +57,7 @@ class TaskProjectionTest {
     TestOutputTopic<String, byte[]> desired;
     TestOutputTopic<String, byte[]> deadLetters;
     TestOutputTopic<String, byte[]> workersOut;
-    KeyValueStore<String, TaskState> store;
+    KeyValueStore<String, FoldedTask> store;
     Instant now = T0;
     /** Every record piped into or appended to cube.task-events, in order: the log as a broker would keep it. */
     final List<TestRecord<String, byte[]>> log = new ArrayList<>();
@@ -70,7 +72,7 @@ class TaskProjectionTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         PlacementStage.Settings settings = new PlacementStage.Settings(Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(5), 1);
-        driver = new TopologyTestDriver(TaskProjection.build(applicationId, settings, new EpvmScheduler(), Duration.ofMillis(500), lastRecordAtStart),
+        driver = new TopologyTestDriver(TaskProjection.build(applicationId, settings, new EpvmScheduler(), Duration.ofMillis(500), lastRecordAtStart, BATCH),
                 props, T0);
         taskEvents = driver.createInputTopic(Topics.TASK_EVENTS.name(), new StringSerializer(), new ByteArraySerializer());
         workers = driver.createInputTopic(Topics.WORKERS.name(), new StringSerializer(), new ByteArraySerializer());
@@ -244,26 +246,57 @@ class TaskProjectionTest {
     }
 
     @Test
-    void aProjectionFoldingTheSameLogAgainWritesTheSameDesiredRecordsAtTheSameRevisionsAndDecidesNothing() {
+    void aProjectionFoldingTheSameLogAgainEndsWithTheSameDesiredRecordsAtTheSameRevisionsAndDecidesNothing() {
         heartbeat("w1", 2, 1024);
         submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
         report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
         report("t1", new TaskEvent.Completed(1, 0));
         submit("t2", 1, 256, TaskSpec.RestartPolicy.NEVER);
         report("t2", new TaskEvent.Running("w1", 1, "c-2", List.of()));
-        List<String> first = revisions(desired.readRecordsToList());
+        List<TestRecord<String, byte[]>> live = desired.readRecordsToList();
         List<TestRecord<String, byte[]>> history = List.copyOf(log);
         driver.close();
 
         start(APP + "-rebuilt", Map.of(0, (long) history.size() - 1));
         heartbeat("w1", 2, 1024);
         history.forEach(record -> taskEvents.pipeInput(record));
+        settle();
+        List<TestRecord<String, byte[]>> rebuilt = desired.readRecordsToList();
 
-        assertThat(revisions(desired.readRecordsToList())).isEqualTo(first);
+        assertThat(desiredSet(rebuilt)).as("what a worker reading only the rebuilt records ends with").isEqualTo(desiredSet(live));
+        assertThat(describe(live)).as("nothing the live projection did not write, at the same revision: a worker that read both takes nothing new")
+                .containsAll(describe(rebuilt));
+        assertThat(rebuilt.size()).as("the whole history in one batch: its final word per key, not every step").isLessThan(live.size());
         assertThat(state("t1").state()).isEqualTo(TaskStatus.Completed);
         assertThat(state("t2").state()).isEqualTo(TaskStatus.Running);
         assertThat(driver.createOutputTopic(Topics.TASK_EVENTS.name(), new StringDeserializer(), new ByteArrayDeserializer()).readRecordsToList())
                 .as("the rebuild appended no decision").isEmpty();
+    }
+
+    @Test
+    void aTaskChangedSeveralTimesWithinABatchWritesItsOutputsOnceAndAtTheRevisionOfItsLastChange() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        desired.readRecordsToList();
+        long before = log.size();
+
+        String id = "t1";
+        for (TaskEvent data : List.of(new TaskEvent.Running("w1", 1, "c-1", List.of()), new TaskEvent.Completed(1, 0))) {
+            String kind = CubeEvent.of("/x", id, now, data).type().typeName().substring("dev.cube.task.".length());
+            TestRecord<String, byte[]> record = new TestRecord<>(id, CloudEventCodec.encode(
+                    CubeEvent.withDerivedId(id + "/1/" + kind, "/cube/worker/w", id, now, data)), now);
+            log.add(record);
+            taskEvents.pipeInput(record);
+        }
+        assertThat(desired.readRecordsToList()).as("nothing before the batch is written").isEmpty();
+        settle();
+
+        List<TestRecord<String, byte[]>> records = desired.readRecordsToList();
+        assertThat(records).extracting(TestRecord::key).containsExactly("t1/1", Revision.watermarkKey(0));
+        assertThat(records.getFirst().value()).as("the attempt ended: a tombstone, not the started attempt first").isNull();
+        assertThat(Revision.parse(records.getFirst().headers().lastHeader(Revision.HEADER).value()).offset())
+                .as("the offset of the completed event").isEqualTo(before + 1);
+        assertThat(state("t1").state()).isEqualTo(TaskStatus.Completed);
     }
 
     @Test
@@ -332,7 +365,18 @@ class TaskProjectionTest {
             log.add(record);
         }
         topic.pipeInput(record);
-        // What the placement stage appended to cube.task-events is on the log too (TopologyTestDriver folds it at once).
+        settle();
+    }
+
+    /**
+     * Lets the fold write its batches as the live loop would for records read one at a time: its outputs
+     * reach the placement stage, whose decisions are folded and written in turn. What the stage appended
+     * to cube.task-events is on the log too (TopologyTestDriver folds it at once).
+     */
+    private void settle() {
+        for (int i = 0; i < 3; i++) {
+            driver.advanceWallClockTime(BATCH);
+        }
         driver.createOutputTopic(Topics.TASK_EVENTS.name(), new StringDeserializer(), new ByteArrayDeserializer())
                 .readRecordsToList().forEach(appended -> log.add(new TestRecord<>(appended.key(), appended.value(), appended.getRecordTime())));
     }
@@ -342,15 +386,16 @@ class TaskProjectionTest {
     }
 
     private TaskState state(String id) {
-        return store.get(id);
+        FoldedTask folded = store.get(id);
+        return folded == null ? null : folded.state();
     }
 
     private List<TaskState> tasksIn(TaskStatus status) {
         List<TaskState> out = new ArrayList<>();
         try (var all = store.all()) {
             all.forEachRemaining(entry -> {
-                if (entry.value.state() == status) {
-                    out.add(entry.value);
+                if (entry.value.state().state() == status) {
+                    out.add(entry.value.state());
                 }
             });
         }
@@ -366,8 +411,24 @@ class TaskProjectionTest {
         return Topics.DESIRED_ATTEMPTS.valueSerde().deserializer().deserialize(Topics.DESIRED_ATTEMPTS.name(), record.value());
     }
 
-    private static List<String> revisions(List<TestRecord<String, byte[]>> records) {
-        return records.stream().map(r -> r.key() + " " + new String(r.headers().lastHeader(Revision.HEADER).value(), StandardCharsets.UTF_8)
-                + " " + (r.value() == null ? "tombstone" : new String(r.value(), StandardCharsets.UTF_8))).toList();
+    /** The attempts a worker holds after reading {@code records}: each key's last record, when it is not a tombstone or a watermark. */
+    private static Map<String, String> desiredSet(List<TestRecord<String, byte[]>> records) {
+        Map<String, String> latest = new java.util.TreeMap<>();
+        for (TestRecord<String, byte[]> r : records) {
+            if (!Revision.isWatermarkKey(r.key())) {
+                latest.put(r.key(), describe(r));
+            }
+        }
+        latest.values().removeIf(described -> described.endsWith(" tombstone"));
+        return latest;
+    }
+
+    private static List<String> describe(List<TestRecord<String, byte[]>> records) {
+        return records.stream().map(TaskProjectionTest::describe).toList();
+    }
+
+    private static String describe(TestRecord<String, byte[]> r) {
+        return r.key() + " " + new String(r.headers().lastHeader(Revision.HEADER).value(), StandardCharsets.UTF_8)
+                + " " + (r.value() == null ? "tombstone" : new String(r.value(), StandardCharsets.UTF_8));
     }
 }

@@ -10,10 +10,12 @@ import java.util.function.Predicate;
 
 /**
  * What a worker should run, as it reads its partition of {@code cube.desired-attempts}: the records
- * that name it, latest per key. A record is taken only if its {@link Revision} is higher than every
+ * that name it, latest per key. A record is taken only if its {@link Revision} is not lower than any
  * revision read so far from the same task-events partition: a projection that folds the log again (a
  * restart, a rebuild under a new application id, two side by side) writes again what it wrote before,
- * at the same revisions, and nothing of it is taken twice. One set reads one partition (revisions of
+ * at the same or lower revisions, and nothing it says of the past is taken over what came after. Records
+ * of one revision come from one event of one task (an attempt that ends and the next one placed), so
+ * they are all taken; taking one again changes nothing. One set reads one partition (revisions of
  * different partitions of {@code cube.desired-attempts} are not comparable). Not thread-safe.
  */
 public final class DesiredSet {
@@ -50,7 +52,7 @@ public final class DesiredSet {
         }
         if (revision != null) {
             long seen = watermarks.getOrDefault(revision.partition(), -1L);
-            if (revision.offset() <= seen) {
+            if (revision.offset() < seen) {
                 return Optional.empty();
             }
             watermarks.put(revision.partition(), revision.offset());

@@ -48,6 +48,17 @@ class DesiredSetTest {
     }
 
     @Test
+    void theRecordsOfOneRevisionAreAllTakenAsOneEventOfOneTaskWroteThem() {
+        set.apply("t1/1", run("w1", "t1", 1), new Revision(0, 10));
+
+        // The fold writes a task's outputs once per batch: the attempt that ended and the next one, at one revision.
+        assertThat(set.apply("t1/1", null, new Revision(0, 30))).map(DesiredSet.Change::key).contains("t1/1");
+        assertThat(set.apply("t1/2", run("w1", "t1", 2), new Revision(0, 30))).map(DesiredSet.Change::key).contains("t1/2");
+        assertThat(set.attempts()).containsOnlyKeys("t1/2");
+        assertThat(set.apply("t1/2", run("w1", "t1", 2), new Revision(0, 30))).as("the same record again").isEmpty();
+    }
+
+    @Test
     void aWatermarkKeepsTheRevisionOfATombstoneCompactionDeleted() {
         DesiredSet restarted = new DesiredSet("w1");
         // What survives compaction: the watermark written after the tombstone, then the rebuild's stale record.

@@ -6,6 +6,7 @@ import dev.cube.events.spec.TaskSpec;
 import dev.cube.events.state.DesiredState;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStatus;
+import dev.cube.events.wire.Json;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -13,7 +14,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class TaskViewsTest {
+class TaskViewTest {
 
     private static TaskState running(List<TaskSpec.PortMapping> requested, List<TaskEvent.PublishedPort> published) {
         TaskSpec spec = new TaskSpec("web", "cube/busybox:local", List.of("httpd"), null, null, null, null, requested, null, null, null);
@@ -22,9 +23,14 @@ class TaskViewsTest {
                 t, t, t, null, t, 3, List.of("e1", "e2", "e3"));
     }
 
+    /** The answer as the API's JSON mapping writes it (the contract's Jackson, with the view's own annotations). */
+    private static JsonNode view(TaskState task) {
+        return Json.MAPPER.valueToTree(TaskView.of(task));
+    }
+
     @Test
     void shouldShowTheRequestedPortsAndThePublishedOnesApart() {
-        JsonNode view = TaskViews.view(running(
+        JsonNode view = view(running(
                 List.of(new TaskSpec.PortMapping(8080, null, "tcp"), new TaskSpec.PortMapping(9090, 19090, "udp")),
                 List.of(new TaskEvent.PublishedPort(8080, 49153, "0.0.0.0"), new TaskEvent.PublishedPort(9090, 19090, "0.0.0.0"))));
 
@@ -40,7 +46,7 @@ class TaskViewsTest {
 
     @Test
     void shouldShowNoPublishedPortsBeforeTheTaskRuns() {
-        JsonNode view = TaskViews.view(running(List.of(new TaskSpec.PortMapping(8080, 18080, "tcp")), List.of()));
+        JsonNode view = view(running(List.of(new TaskSpec.PortMapping(8080, 18080, "tcp")), List.of()));
 
         assertThat(view.get("ports").get(0).get("hostPort").asInt()).isEqualTo(18080);
         assertThat(view.get("publishedPorts")).isEmpty();
@@ -48,7 +54,7 @@ class TaskViewsTest {
 
     @Test
     void shouldKeepTheStateFieldsAndLeaveOutTheBookkeeping() {
-        JsonNode view = TaskViews.view(running(List.of(), List.of()));
+        JsonNode view = view(running(List.of(), List.of()));
 
         assertThat(view.get("id").asText()).isEqualTo("t-1");
         assertThat(view.get("state").asText()).isEqualTo("Running");
@@ -56,5 +62,10 @@ class TaskViewsTest {
         assertThat(view.get("image").asText()).isEqualTo("cube/busybox:local");
         assertThat(view.has("spec")).isFalse();
         assertThat(view.has("recentEventIds")).isFalse();
+        assertThat(view.get("submittedAt").asText()).isEqualTo("2026-01-31T12:00:00Z");
+        assertThat(view.get("restartPolicy").get("mode").asText()).isEqualTo("never");
+        assertThat(view.has("exitCode")).as("absent values are left out").isFalse();
+        assertThat(view.get("command")).hasSize(1);
+        assertThat(view.get("env")).isEmpty();
     }
 }

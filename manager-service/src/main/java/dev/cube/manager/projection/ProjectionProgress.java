@@ -1,0 +1,146 @@
+package dev.cube.manager.projection;
+
+import dev.cube.core.placement.PlacementStage;
+import dev.cube.events.topics.Topics;
+import dev.cube.kafka.TopicSetup;
+import dev.cube.manager.ManagerApplication;
+import dev.cube.manager.ManagerSettings;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How far this manager's projection is, as its health and metrics need to know it, without a Streams
+ * type in what it answers.
+ *
+ * <p><b>Caught up</b> (what readiness means): the Streams application is {@code RUNNING}; the fold of
+ * every partition of {@code cube.task-events} this instance folds has, since it last started, processed
+ * that partition's last record as it was when the projection started (its caught-up signal, see
+ * {@link TaskFoldProcessor}); and the placement stage, where it runs here, has every partition's
+ * caught-up signal, so it decides. From then on reads of this instance reflect at least the whole log
+ * as it was when the manager started. Until then they may be missing tasks, or show old states.
+ *
+ * <p>Thread-safe: the stream thread reports to it, HTTP threads read it.
+ */
+@Singleton
+@Requires(property = ManagerApplication.ENABLED, value = "true")
+public final class ProjectionProgress implements ProjectionObserver {
+
+    /** The consumer metric Kafka keeps per partition: records between the consumer's position and the end it may read. */
+    private static final String LAG_METRIC = "records-lag";
+    private static final String LAG_GROUP = "consumer-fetch-manager-metrics";
+
+    /** What the projection's progress is now. */
+    public record Progress(
+            String state,
+            Set<Integer> folding,
+            Set<Integer> caughtUp,
+            boolean placementHere,
+            boolean deciding,
+            Map<String, Long> lag) {
+
+        /** Running, every partition folded here caught up, and the placement stage (where it runs here) deciding. */
+        public boolean ready() {
+            return "RUNNING".equals(state) && caughtUp.containsAll(folding) && (!placementHere || deciding);
+        }
+
+        /** The stream threads are gone for good (ERROR), or the application was never started or has stopped. */
+        public boolean failed() {
+            return "ERROR".equals(state) || "PENDING_ERROR".equals(state) || "NOT_RUNNING".equals(state);
+        }
+    }
+
+    private final Provider<ProjectionRunner> runner;
+    private final ManagerSettings settings;
+    private final Set<Integer> caughtUp = ConcurrentHashMap.newKeySet();
+    private volatile int partitions;
+
+    ProjectionProgress(Provider<ProjectionRunner> runner, ManagerSettings settings) {
+        this.runner = runner;
+        this.settings = settings;
+    }
+
+    @Override
+    public void foldStarted(int partition) {
+        caughtUp.remove(partition);
+    }
+
+    @Override
+    public void caughtUp(int partition) {
+        caughtUp.add(partition);
+    }
+
+    /** The progress now; cheap enough to ask at every health check and scrape. */
+    public Progress progress() {
+        KafkaStreams streams = runner.get().streams();
+        KafkaStreams.State state = streams.state();
+        Set<Integer> folding = new TreeSet<>();
+        boolean placementHere = false;
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                for (TopicPartition partition : task.topicPartitions()) {
+                    if (partition.topic().equals(Topics.TASK_EVENTS.name())) {
+                        folding.add(partition.partition());
+                    } else if (partition.topic().equals(Topics.WORKERS.name())) {
+                        placementHere = true;
+                    }
+                }
+            }
+        }
+        boolean deciding = placementHere && state == KafkaStreams.State.RUNNING && deciding(streams, partitions());
+        return new Progress(state.name(), Set.copyOf(folding), Set.copyOf(new TreeSet<>(caughtUp)), placementHere, deciding, lag(streams));
+    }
+
+    private int partitions() {
+        if (partitions == 0) {
+            partitions = TopicSetup.partitionCount(settings.bootstrapServers(), Topics.TASK_EVENTS.name());
+        }
+        return partitions;
+    }
+
+    private static boolean deciding(KafkaStreams streams, int partitions) {
+        try {
+            ReadOnlyKeyValueStore<String, PlacementStage.Meta> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    TaskProjection.PLACEMENT_META_STORE, QueryableStoreTypes.<String, PlacementStage.Meta>keyValueStore()));
+            PlacementStage.Meta meta = store.get(PlacementProcessor.META_KEY);
+            return meta != null && meta.caughtUp().size() >= partitions;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Records not yet read by the projection's consumer, per input topic, as Kafka's consumer metrics last measured them. */
+    private static Map<String, Long> lag(KafkaStreams streams) {
+        Map<String, Long> lag = new TreeMap<>();
+        for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+            MetricName name = entry.getKey();
+            if (!name.name().equals(LAG_METRIC) || !name.group().equals(LAG_GROUP)) {
+                continue;
+            }
+            String topic = name.tags().get("topic");
+            String client = name.tags().getOrDefault("client-id", "");
+            if (topic == null || name.tags().get("partition") == null || client.contains("restore")) {
+                continue;
+            }
+            if (entry.getValue().metricValue() instanceof Number value && !Double.isNaN(value.doubleValue())) {
+                lag.merge(topic, Math.max(0, Math.round(value.doubleValue())), Long::sum);
+            }
+        }
+        return lag;
+    }
+}
