@@ -12,7 +12,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 /**
  * The module edges Cube keeps, checked on the compiled classes of every module: the contract and the
  * decision core know no client, framework or engine; the HTTP layer knows no Streams type; the worker's
- * supervisor knows no Kafka.
+ * supervisor and its output shipping know no Kafka.
  */
 class ArchitectureTest {
 
@@ -62,6 +62,14 @@ class ArchitectureTest {
     void theWorkersSupervisorKnowsNoKafka() {
         ArchRule rule = noClasses().that().resideInAPackage("dev.cube.worker.supervisor..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.micronaut..");
+
+        rule.check(cube);
+    }
+
+    @Test
+    void theWorkersOutputShippingKnowsNoKafka() {
+        ArchRule rule = noClasses().that().resideInAPackage("dev.cube.worker.output..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.clients..", "org.apache.kafka.streams..", "io.micronaut..");
 
         rule.check(cube);
     }

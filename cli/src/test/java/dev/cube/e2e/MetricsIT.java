@@ -41,8 +41,9 @@ class MetricsIT {
 
     @Test
     void theMetricsMoveWhenATaskRunsAndADeadLetterIsWritten() throws Exception {
-        assertThat(managerGet("/health/readiness").statusCode()).isEqualTo(200);
-        assertThat(workerGet("/health/readiness").statusCode()).isEqualTo(200);
+        // Ready once every partition of the fold has caught up and the placement stage decides: soon after start, not at once.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(managerGet("/health/readiness").statusCode()).isEqualTo(200));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(workerGet("/health/readiness").statusCode()).isEqualTo(200));
         String managerBefore = managerGet("/prometheus").body();
         String workerBefore = workerGet("/prometheus").body();
 

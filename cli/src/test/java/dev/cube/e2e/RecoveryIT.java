@@ -117,8 +117,14 @@ class RecoveryIT {
             assertThat(cluster.delete("/api/v1/tasks/" + id).statusCode()).isEqualTo(202);
             cluster.awaitState(id, "Stopped");
         } finally {
+            long asked = System.nanoTime();
             worker.destroy();
-            worker.waitFor(30, TimeUnit.SECONDS);
+            assertThat(worker.waitFor(30, TimeUnit.SECONDS)).as("a worker asked to stop stops").isTrue();
+            System.out.printf("RecoveryIT: the returned worker exited with %d after %d ms%n", worker.exitValue(), (System.nanoTime() - asked) / 1_000_000);
+            // A worker that stops says it left, so that nothing more is placed on it (the next test's tasks among them).
+            await().atMost(Duration.ofSeconds(15)).until(() -> cluster.get("/api/v1/workers/" + doomed).body(),
+                    body -> body.contains("\"status\":\"left\""));
+            System.out.printf("RecoveryIT: the returned worker stopped and left in %d ms%n", (System.nanoTime() - asked) / 1_000_000);
             cluster.stopWorker(rescuer);
         }
     }
@@ -175,7 +181,9 @@ class RecoveryIT {
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerApplication.class.getName()));
         try {
-            return new ProcessBuilder(command).inheritIO().start();
+            Path log = Path.of("target", "recovery-it-worker-" + id + ".log");
+            return new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -21,5 +21,6 @@ public record ManagerSettings(
         @Value("${cube.manager.placement-interval:500ms}") Duration placementInterval,
         @Value("${cube.manager.scheduler:epvm}") String scheduler,
         @Value("${cube.manager.fold-batch:5ms}") Duration foldBatch,
-        @Value("${cube.manager.stream-threads:1}") int streamThreads) {
+        @Value("${cube.manager.stream-threads:1}") int streamThreads,
+        @Value("${cube.manager.prompt-commit:10ms}") Duration promptCommit) {
 }

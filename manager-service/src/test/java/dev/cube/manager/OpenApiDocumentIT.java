@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -153,6 +154,16 @@ class OpenApiDocumentIT {
         record(cube.delete("/api/v1/tasks/" + done));
         record(cube.delete("/api/v1/tasks/" + UUID.randomUUID()));
 
+        record(cube.get("/api/v1/tasks/" + done + "/logs"));
+        record(cube.send(HttpRequest.newBuilder(cube.uri("/api/v1/tasks/" + done + "/logs?attempt=1&stream=stdout"))
+                .header("Accept", "application/x-ndjson").GET().build()));
+        record(cube.get("/api/v1/tasks/" + done + "/logs?stream=both"));
+        record(cube.get("/api/v1/tasks/" + UUID.randomUUID() + "/logs"));
+        record(cube.get("/api/v1/events?task=" + done + "&limit=5"));
+        record(cube.get("/api/v1/events?type=completed&from=beginning&limit=1"));
+        record(cube.get("/api/v1/events?limit=0"));
+        record(cube.get("/api/v1/events?from=yesterday"));
+
         record(cube.get("/api/v1/workers"));
         record(cube.get("/api/v1/workers/" + WORKER));
         record(cube.get("/api/v1/workers/nobody"));
@@ -180,6 +191,17 @@ class OpenApiDocumentIT {
         assertThat(response.path("content").has(mediaType)).as("%s for %s of %s %s", mediaType, status, method, template).isTrue();
         if (response.has("headers") && response.path("headers").has("Location")) {
             assertThat(answer.headers().firstValue("Location")).as("Location of %s %s", method, path).isPresent();
+        }
+        if (!mediaType.endsWith("json")) {
+            return method + " " + template; // text/plain output: no schema beyond "a string"
+        }
+        if (mediaType.equals("application/x-ndjson")) {
+            for (String line : answer.body().split("\n")) {
+                if (!line.isBlank()) {
+                    assertThat(Json.MAPPER.readTree(line).isObject()).as("each NDJSON line of %s is a JSON object: %s", path, line).isTrue();
+                }
+            }
+            return method + " " + template;
         }
         String pointer = "#/paths/" + escape(template) + "/" + method + "/responses/" + status + "/content/" + escape(mediaType) + "/schema";
         List<Error> errors = schema(document, pointer).validate(Json.MAPPER.readTree(answer.body()));

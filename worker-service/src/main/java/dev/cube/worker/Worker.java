@@ -6,6 +6,7 @@ import dev.cube.events.desired.DesiredAttempt;
 import dev.cube.events.desired.Revision;
 import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
+import dev.cube.worker.output.OutputShipper;
 import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.stats.MachineStats;
 import dev.cube.worker.stats.OshiMachineStats;
@@ -43,8 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A worker's Kafka adapter: it reads the worker's partition of {@code cube.desired-attempts} from the
  * start into its {@link DesiredSet}, hands it to the Kafka-free {@link Supervisor} whenever it changes
  * and every exit-check interval, appends the supervisor's reports to {@code cube.task-events}, and
- * heartbeats on {@code cube.workers}. It keeps no offsets and no memory of its own: started again, it
- * reads the same desired set and finds the same containers on the engine, and converges the same way.
+ * heartbeats on {@code cube.workers}; its {@link OutputShipper} ships the containers' output to
+ * {@code cube.task-logs}. It keeps no offsets and no memory of its own: started again, it reads the same
+ * desired set and finds the same containers on the engine, and converges the same way.
  *
  * <p>{@link #start()} and {@link #close()} may be called from any thread, each once.
  */
@@ -62,12 +64,15 @@ public final class Worker implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
     private final DesiredSet desired;
+    private final OutputShipper.Settings outputSettings;
 
     private volatile boolean running = true;
     private volatile Throwable startFailure;
     private volatile int assignedPartition = -1;
     private KafkaProducer<String, CubeEvent> producer;
     private Supervisor supervisor;
+    private KafkaOutputJournal outputJournal;
+    private OutputShipper output;
     private Thread loop;
     private ScheduledExecutorService heartbeats;
     private Instant startedAt;
@@ -78,6 +83,12 @@ public final class Worker implements AutoCloseable {
     }
 
     public Worker(WorkerSettings settings, ContainerRuntime runtime, MachineStats machine, Clock clock) {
+        this(settings, runtime, machine, clock, OutputShipper.Settings.DEFAULT);
+    }
+
+    /** A worker that ships its containers' output as {@code output} says. */
+    public Worker(WorkerSettings settings, ContainerRuntime runtime, MachineStats machine, Clock clock, OutputShipper.Settings output) {
+        this.outputSettings = output;
         this.settings = settings;
         this.runtime = runtime;
         this.machine = machine;
@@ -125,8 +136,10 @@ public final class Worker implements AutoCloseable {
         }
         startedAt = clock.instant();
         producer = new KafkaProducer<>(producerProperties(), Topics.TASK_EVENTS.keySerde().serializer(), Topics.TASK_EVENTS.valueSerde().serializer());
+        outputJournal = new KafkaOutputJournal(settings.bootstrapServers(), id());
+        output = new OutputShipper(id(), runtime, outputJournal, outputSettings, clock);
         supervisor = new Supervisor(id(), runtime, this::append, new Supervisor.Settings(settings.stopGrace(), settings.parallelism(),
-                settings.healthCheckTimeout(), settings.probeHost()), clock);
+                settings.healthCheckTimeout(), settings.probeHost()), clock, output);
         loop = new Thread(this::runLoop, "cube-worker-" + id());
         loop.start();
         boolean answered;
@@ -148,7 +161,10 @@ public final class Worker implements AutoCloseable {
                 assignedPartition, desired.size(), settings.heartbeatInterval());
     }
 
-    /** Stops heartbeats and the loop, lets the engine calls under way finish, says {@code Left}, closes the Kafka clients. Containers keep running. */
+    /**
+     * Stops heartbeats and the loop, lets the engine calls under way finish, stops following output (what was
+     * read is sent), says {@code Left}, closes the Kafka clients. Containers keep running.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -172,6 +188,12 @@ public final class Worker implements AutoCloseable {
         }
         if (supervisor != null) {
             supervisor.close(Duration.ofSeconds(30));
+        }
+        if (output != null) {
+            output.close();
+        }
+        if (outputJournal != null) {
+            outputJournal.close(Duration.ofSeconds(10));
         }
         if (producer != null) {
             if (startFailure == null && ready.getCount() == 0) {

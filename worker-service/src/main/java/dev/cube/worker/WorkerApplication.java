@@ -6,8 +6,11 @@ import io.micronaut.runtime.server.EmbeddedServer;
 
 import java.net.URI;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a Cube worker. As a process: {@link #main}; inside another JVM (as {@code cube dev}
@@ -20,7 +23,8 @@ import java.util.Map;
  * {@code cube.worker.memory}, {@code cube.worker.disk} (the machine's cores, MB of memory, MB of
  * disk), {@code cube.worker.heartbeat-interval} (3s), {@code cube.worker.exit-check-interval}
  * (500ms), {@code cube.worker.stop-grace} (10s), {@code cube.worker.health-check-timeout} (2s), {@code cube.docker.host} (DOCKER_HOST, else
- * unix:///var/run/docker.sock), {@code cube.docker.pull-timeout} (5m), {@code cube.worker.management-port} (8081; -1 picks a
+ * unix:///var/run/docker.sock), {@code cube.docker.pull-timeout} (5m), {@code cube.worker.output.max-lines} (100000),
+ * {@code cube.worker.output.max-follows} (64), {@code cube.worker.output.remove-wait} (2m), {@code cube.worker.management-port} (8081; -1 picks a
  * free one): the small HTTP port of its health ({@code /health/liveness}, {@code /health/readiness}) and metrics
  * ({@code /prometheus}), in the Micronaut environment {@value #ENVIRONMENT} ({@code application-worker.yml}).
  */
@@ -29,24 +33,40 @@ public final class WorkerApplication {
     /** The worker's Micronaut environment: its defaults are in {@code application-worker.yml} (the management port, health, metrics). */
     public static final String ENVIRONMENT = "worker";
 
+    /** How long a stop asked for while the worker starts waits for the start to end before closing what started. */
+    private static final Duration START_WAIT = Duration.ofMinutes(2);
+
     private WorkerApplication() {
     }
 
     public static void main(String[] args) {
-        ApplicationContext context;
+        ApplicationContext context = ApplicationContext.builder()
+                .args(args)
+                .environments(ENVIRONMENT)
+                .properties(Map.of(WorkerFactory.ENABLED, "true"))
+                .build();
+        // Registered before the start: a worker stopped while it starts (its management port still opening) still says it left.
+        CountDownLatch startDone = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                startDone.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (context.isRunning()) {
+                context.close();
+            }
+        }, "cube-worker-shutdown"));
         try {
-            context = ApplicationContext.builder()
-                    .args(args)
-                    .environments(ENVIRONMENT)
-                    .properties(Map.of(WorkerFactory.ENABLED, "true"))
-                    .start();
+            context.start();
             startManagementPort(context);
         } catch (RuntimeException e) {
             System.err.println(oneLine(e));
+            startDone.countDown();
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(context::close, "cube-worker-shutdown"));
+        startDone.countDown();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.cube.worker;
 
 import dev.cube.events.WorkerEvent.Capacity;
+import dev.cube.worker.output.OutputShipper;
 import dev.cube.worker.metrics.MeteredContainerRuntime;
 import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.runtime.DockerContainerRuntime;
@@ -32,15 +33,23 @@ public class WorkerFactory {
         String host = env.getProperty("cube.docker.host", String.class).filter(h -> !h.isBlank()).orElse(null);
         Duration pullTimeout = env.getProperty("cube.docker.pull-timeout", Duration.class)
                 .orElse(DockerContainerRuntime.DEFAULT_PULL_TIMEOUT);
-        return new MeteredContainerRuntime(DockerContainerRuntime.connect(host, pullTimeout), registry);
+        return new MeteredContainerRuntime(DockerContainerRuntime.connect(host, pullTimeout, outputSettings(env).maxFollows()), registry);
     }
 
     @Context
     @Bean(preDestroy = "close")
     Worker worker(ContainerRuntime runtime, Environment env) {
-        Worker worker = new Worker(settings(env), runtime, new OshiMachineStats(), Clock.systemUTC());
+        Worker worker = new Worker(settings(env), runtime, new OshiMachineStats(), Clock.systemUTC(), outputSettings(env));
         worker.start();
         return worker;
+    }
+
+    /** How the worker ships its containers' output: {@code cube.worker.output.*}. */
+    static OutputShipper.Settings outputSettings(Environment env) {
+        return new OutputShipper.Settings(
+                env.getProperty("cube.worker.output.max-lines", Integer.class).orElse(OutputShipper.Settings.DEFAULT_MAX_LINES),
+                env.getProperty("cube.worker.output.max-follows", Integer.class).orElse(OutputShipper.Settings.DEFAULT_MAX_FOLLOWS),
+                env.getProperty("cube.worker.output.remove-wait", Duration.class).orElse(OutputShipper.Settings.DEFAULT_REMOVE_WAIT));
     }
 
     /** The worker's settings from {@code cube.*} properties, with the machine's values as defaults. */

@@ -2,6 +2,7 @@ package dev.cube.events.topics;
 
 import dev.cube.events.CubeEvent;
 import dev.cube.events.desired.DesiredAttempt;
+import dev.cube.events.output.OutputRecord;
 import dev.cube.events.state.TaskState;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -52,7 +53,20 @@ public final class Topics {
             Map.of("cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1"),
             Serdes.String(), Serdes.ByteArray());
 
-    public static final List<Topic<?, ?>> ALL = List.of(TASK_EVENTS, DESIRED_ATTEMPTS, WORKERS, WORKER_ADMIN, TASK_STATE, DEAD_LETTERS);
+    /** How long {@link #TASK_LOGS} keeps output unless the manager is told otherwise ({@code cube.manager.task-logs-retention}). */
+    public static final long TASK_LOGS_DEFAULT_RETENTION_MS = 7L * 24 * 3_600_000;
+
+    /**
+     * What the tasks' containers wrote: one {@link OutputRecord} per line (or marker) of an attempt, keyed by
+     * task id so that a task's output is partitioned like its events; written by the worker that runs the
+     * attempt. Stamped with the engine's time of each line ({@code CreateTime}); kept 7 days by default.
+     */
+    public static final Topic<String, OutputRecord> TASK_LOGS = new Topic<>("cube.task-logs", 4,
+            Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(TASK_LOGS_DEFAULT_RETENTION_MS),
+                    "message.timestamp.type", "CreateTime", "segment.ms", String.valueOf(3_600_000)),
+            Serdes.String(), new JsonSerde<>(OutputRecord.class));
+
+    public static final List<Topic<?, ?>> ALL = List.of(TASK_EVENTS, DESIRED_ATTEMPTS, WORKERS, WORKER_ADMIN, TASK_STATE, DEAD_LETTERS, TASK_LOGS);
 
     /** Header names on dead letters. */
     public static final class DeadLetterHeaders {

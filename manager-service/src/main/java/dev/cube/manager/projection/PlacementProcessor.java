@@ -49,10 +49,13 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
     static final String META_KEY = "meta";
     private static final int RETRY_BUDGET = 10_000;
 
+    private static final Duration PROMPT_COMMIT_CHECK = Duration.ofMillis(5);
+
     private final PlacementStage stage;
     private final Duration retryInterval;
     private final String controlTopic;
     private final ProjectionObserver observer;
+    private final PromptCommit promptCommit;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, WorkerState> workers;
@@ -61,7 +64,8 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
     private KeyValueStore<String, PlacementStage.Meta> meta;
 
     PlacementProcessor(PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval, String controlTopic,
-                       ProjectionObserver observer) {
+                       ProjectionObserver observer, Duration promptCommit) {
+        this.promptCommit = new PromptCommit(promptCommit);
         this.stage = new PlacementStage(settings, scheduler);
         this.retryInterval = retryInterval;
         this.controlTopic = controlTopic;
@@ -87,6 +91,8 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
         stage.restore(storedWorkers, storedTasks, storedMeta == null ? PlacementStage.Meta.START : storedMeta);
         LOG.info("placement stage restored: {} workers, {} tasks needing it, deciding: {}", storedWorkers.size(), storedTasks.size(), stage.deciding());
         context.schedule(retryInterval, PunctuationType.WALL_CLOCK_TIME, now -> persist(stage.retry(RETRY_BUDGET)));
+        // A decision made when the last requested commit was too recent is committed as soon as the gap allows.
+        context.schedule(PROMPT_COMMIT_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> promptCommit.maybeRequest(context));
     }
 
     @Override
@@ -191,6 +197,10 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
                             TaskProjection.WORKERS_SINK);
                 }
             }
+        }
+        if (!step.decisions().isEmpty()) {
+            promptCommit.wanted();
+            promptCommit.maybeRequest(context);
         }
     }
 }

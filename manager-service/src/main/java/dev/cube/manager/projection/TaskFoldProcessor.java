@@ -64,6 +64,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
     private final Map<Integer, Long> lastRecordAtStart;
     private final Duration emitInterval;
     private final ProjectionObserver observer;
+    private final PromptCommit promptCommit;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, FoldedTask> tasks;
@@ -84,12 +85,15 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
      * @param lastRecordAtStart for each partition, the offset of its last record when the projection started (-1: none)
      * @param emitInterval      how often the changed tasks' outputs are written
      * @param observer          told how the fold goes (health, metrics)
+     * @param promptCommit      the least time between two commits the fold requests after writing what others wait for
      */
-    TaskFoldProcessor(int partitions, Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer) {
+    TaskFoldProcessor(int partitions, Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer,
+                      Duration promptCommit) {
         this.partitions = partitions;
         this.lastRecordAtStart = lastRecordAtStart;
         this.emitInterval = emitInterval;
         this.observer = observer;
+        this.promptCommit = new PromptCommit(promptCommit);
     }
 
     @Override
@@ -198,6 +202,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
     /** Writes the outputs of every task that owes some: each task once, its desired attempts in revision order. */
     private void emit(long now) {
         if (owing.isEmpty()) {
+            promptCommit.maybeRequest(context);
             return;
         }
         List<PendingDesired> desired = new ArrayList<>();
@@ -207,8 +212,11 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
             for (TaskDecider.DesiredChange change : reaction.desired()) {
                 desired.add(new PendingDesired(folded.desiredRevision(), change, folded.lastLogTime()));
             }
-            reaction.control().ifPresent(control -> context.forward(new Record<String, Object>(control.taskId(),
-                    control.need() == TaskControl.Need.NONE ? null : control, folded.lastLogTime()), TaskProjection.CONTROL_SINK));
+            reaction.control().ifPresent(control -> {
+                context.forward(new Record<String, Object>(control.taskId(),
+                        control.need() == TaskControl.Need.NONE ? null : control, folded.lastLogTime()), TaskProjection.CONTROL_SINK);
+                promptCommit.wanted();
+            });
             context.forward(new Record<String, Object>(state.id(), state, folded.lastLogTime()), TaskProjection.TASK_STATE_SINK);
             FoldedTask written = folded.written();
             tasks.put(state.id(), written);
@@ -227,6 +235,10 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         // A tombstone may be deleted by compaction; the watermark keeps its revision (one per worker and batch: the highest).
         watermarks.forEach((workerId, pending) -> forwardDesired(DesiredRecord.watermark(workerId, new Revision(partition, pending.revision())),
                 pending.revision(), pending.timestamp()));
+        if (!desired.isEmpty()) {
+            promptCommit.wanted();
+        }
+        promptCommit.maybeRequest(context);
     }
 
     private record PendingDesired(long revision, TaskDecider.DesiredChange change, long timestamp) {

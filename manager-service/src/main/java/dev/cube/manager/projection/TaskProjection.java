@@ -70,16 +70,19 @@ public final class TaskProjection {
      */
     public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
                                  Map<Integer, Long> lastRecordAtStart, Duration emitInterval) {
-        return build(applicationId, settings, scheduler, retryInterval, lastRecordAtStart, emitInterval, ProjectionObserver.NONE);
+        return build(applicationId, settings, scheduler, retryInterval, lastRecordAtStart, emitInterval, ProjectionObserver.NONE, Duration.ZERO);
     }
 
-    /** The same topology, whose processors tell {@code observer} how they go (health, metrics). */
+    /**
+     * The same topology, whose processors tell {@code observer} how they go (health, metrics) and request
+     * a commit after writing what others wait for, at most once per {@code promptCommit} (zero: never, see {@link PromptCommit}).
+     */
     public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
-                                 Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer) {
+                                 Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer, Duration promptCommit) {
         String controlTopic = ControlTopic.name(applicationId);
         Topology topology = new Topology();
         topology.addSource(TASK_EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.TASK_EVENTS.name());
-        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart, emitInterval, observer), TASK_EVENTS_SOURCE);
+        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart, emitInterval, observer, promptCommit), TASK_EVENTS_SOURCE);
         // Written at every event the fold applies: Streams' cache keeps the latest per task until a commit, so the changelog
         // and RocksDB get one write per task and commit; the binary serde keeps each write cheap (see FoldedTaskSerde).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASK_STATE_STORE),
@@ -88,7 +91,7 @@ public final class TaskProjection {
         topology.addSource(CONTROL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), controlTopic);
         topology.addSource(WORKERS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKERS.name());
         topology.addSource(ADMIN_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKER_ADMIN.name());
-        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic, observer),
+        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic, observer, promptCommit),
                 CONTROL_SOURCE, WORKERS_SOURCE, ADMIN_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WORKERS_STORE),
                 Serdes.String(), new JsonSerde<>(WorkerState.class)), PLACEMENT);

@@ -59,7 +59,7 @@ class TaskFoldProcessorTest {
         store.put("t1", new FoldedTask(running, 0, 2, T0.toEpochMilli(), 2, TaskDecider.view("t1", scheduled)));
         store.put("t2", new FoldedTask(fold(null, CubeEvent.of("/t", "t2", T0, new TaskEvent.Submitted(SPEC))), 3, 3, T0.toEpochMilli(), -1, null));
 
-        TaskFoldProcessor fold = new TaskFoldProcessor(1, Map.of(0, 3L), Duration.ofMillis(5), ProjectionObserver.NONE);
+        TaskFoldProcessor fold = new TaskFoldProcessor(1, Map.of(0, 3L), Duration.ofMillis(5), ProjectionObserver.NONE, Duration.ZERO);
         fold.init(context);
         context.scheduledPunctuators().getFirst().getPunctuator().punctuate(T0.toEpochMilli());
 

@@ -5,11 +5,13 @@ import dev.cube.worker.runtime.ContainerInfo;
 import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.runtime.EngineUnavailableException;
 import dev.cube.worker.runtime.ImageUnavailableException;
+import dev.cube.worker.runtime.OutputListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -20,7 +22,7 @@ import java.util.function.Supplier;
  *
  * <table>
  *   <caption>Meters (Prometheus names)</caption>
- *   <tr><td>{@code cube_worker_engine_call_seconds{call,outcome}}</td><td>engine calls (find, list, start, inspect, stop, remove) by outcome: ok, refused, unavailable</td></tr>
+ *   <tr><td>{@code cube_worker_engine_call_seconds{call,outcome}}</td><td>engine calls (find, list, start, inspect, stop, remove, follow: the opening of an output follow) by outcome: ok, refused, unavailable</td></tr>
  *   <tr><td>{@code cube_worker_container_starts_total{outcome}}</td><td>attempts to start a task's container: started, image-unavailable, refused, unavailable</td></tr>
  * </table>
  */
@@ -75,6 +77,11 @@ public final class MeteredContainerRuntime implements ContainerRuntime {
             runtime.stopAndRemove(containerId, grace);
             return null;
         });
+    }
+
+    @Override
+    public AutoCloseable followOutput(String containerId, Instant since, OutputListener listener) {
+        return timed("follow", () -> runtime.followOutput(containerId, since, listener));
     }
 
     @Override

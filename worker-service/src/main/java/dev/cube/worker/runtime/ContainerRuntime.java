@@ -3,6 +3,7 @@ package dev.cube.worker.runtime;
 import dev.cube.events.spec.TaskSpec;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,6 +58,15 @@ public interface ContainerRuntime extends AutoCloseable {
      * for a container that does not exist.
      */
     void stopAndRemove(String containerId, Duration grace);
+
+    /**
+     * Follows what the container writes on stdout and stderr, in the engine's order: the lines it kept
+     * from {@code since} on (every line when null; the engine may start up to a second earlier) and then
+     * each new line, until the container has stopped. Returns at once; {@code listener} is called from
+     * elsewhere (see {@link OutputListener}). Closing the returned handle stops following; the listener
+     * may then hear nothing more, not even {@link OutputListener#ended}.
+     */
+    AutoCloseable followOutput(String containerId, Instant since, OutputListener listener);
 
     @Override
     void close();

@@ -3,6 +3,8 @@ package dev.cube.worker.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
@@ -13,6 +15,8 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.PortBinding;
@@ -22,12 +26,17 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.cube.events.TaskEvent.PublishedPort;
+import dev.cube.events.output.OutputRecord;
 import dev.cube.events.spec.TaskSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -46,17 +56,21 @@ import java.util.function.Supplier;
 public final class DockerContainerRuntime implements ContainerRuntime {
 
     public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(5);
+    /** How many containers' output may be followed at once by default: each follow holds a connection to the engine. */
+    public static final int DEFAULT_OUTPUT_CONNECTIONS = 64;
 
     private static final Logger log = LoggerFactory.getLogger(DockerContainerRuntime.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String host;
     private final DockerClient client;
+    private final DockerClient output;
     private final Duration pullTimeout;
 
-    private DockerContainerRuntime(String host, DockerClient client, Duration pullTimeout) {
+    private DockerContainerRuntime(String host, DockerClient client, DockerClient output, Duration pullTimeout) {
         this.host = host;
         this.client = client;
+        this.output = output;
         this.pullTimeout = pullTimeout;
     }
 
@@ -67,6 +81,14 @@ public final class DockerContainerRuntime implements ContainerRuntime {
      * @throws EngineUnavailableException when it does not
      */
     public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout) {
+        return connect(dockerHost, pullTimeout, DEFAULT_OUTPUT_CONNECTIONS);
+    }
+
+    /**
+     * The same, with at most {@code outputConnections} containers' output followed at once: output is
+     * followed on connections of its own, so that long streams never hold up the engine calls.
+     */
+    public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout, int outputConnections) {
         DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
         if (dockerHost != null && !dockerHost.isBlank()) {
             builder.withDockerHost(dockerHost);
@@ -87,7 +109,15 @@ public final class DockerContainerRuntime implements ContainerRuntime {
             closeQuietly(client);
             throw new EngineUnavailableException(host, e);
         }
-        return new DockerContainerRuntime(host, client, pullTimeout == null ? DEFAULT_PULL_TIMEOUT : pullTimeout);
+        // No response time-out: a container may stay quiet for hours; the stream ends when it stops.
+        ApacheDockerHttpClient streams = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(Math.max(1, outputConnections))
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
+        return new DockerContainerRuntime(host, client, DockerClientImpl.getInstance(config, streams),
+                pullTimeout == null ? DEFAULT_PULL_TIMEOUT : pullTimeout);
     }
 
     /** The engine's address, e.g. {@code unix:///var/run/docker.sock}. */
@@ -350,7 +380,102 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public AutoCloseable followOutput(String containerId, Instant since, OutputListener listener) {
+        LogContainerCmd command = output.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
+                .withFollowStream(true).withTimestamps(true);
+        if (since != null) {
+            command.withSince((int) Math.max(1, since.getEpochSecond()));
+        }
+        Follow follow = new Follow(listener);
+        try {
+            command.exec(follow);
+        } catch (RuntimeException e) {
+            follow.onError(e);
+        }
+        return follow;
+    }
+
+    /** docker-java's callback for one followed stream: frames become lines; the end is told once, unless closed first. */
+    private static final class Follow implements ResultCallback<Frame> {
+        private final OutputListener listener;
+        private final AtomicBoolean over = new AtomicBoolean();
+        private volatile Closeable stream;
+
+        Follow(OutputListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void onStart(Closeable stream) {
+            this.stream = stream;
+            if (over.get()) {
+                closeQuietly(stream);
+            }
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            if (!over.get()) {
+                lines(frame.getStreamType(), frame.getPayload()).forEach(listener::line);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (over.compareAndSet(false, true)) {
+                listener.ended(error);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (over.compareAndSet(false, true)) {
+                listener.ended(null);
+            }
+        }
+
+        @Override
+        public void close() {
+            over.set(true);
+            Closeable open = stream;
+            if (open != null) {
+                closeQuietly(open);
+            }
+        }
+    }
+
+    /**
+     * The lines of one frame of a log stream with timestamps: each is {@code <RFC 3339 time> <text>},
+     * ending with a newline unless the engine split a long line (then the next frame goes on with it).
+     * A line whose time cannot be read keeps its whole text, stamped now.
+     */
+    static List<OutputLine> lines(StreamType type, byte[] payload) {
+        OutputRecord.Stream stream = type == StreamType.STDERR ? OutputRecord.Stream.STDERR : OutputRecord.Stream.STDOUT;
+        String text = new String(payload, StandardCharsets.UTF_8);
+        List<OutputLine> lines = new ArrayList<>();
+        int from = 0;
+        while (from < text.length()) {
+            int newline = text.indexOf('\n', from);
+            int end = newline < 0 ? text.length() : newline;
+            String line = text.substring(from, end);
+            int space = line.indexOf(' ');
+            Instant time = null;
+            if (space > 0) {
+                try {
+                    time = Instant.parse(line.substring(0, space));
+                } catch (DateTimeParseException notATime) {
+                    // kept whole below
+                }
+            }
+            lines.add(time == null ? new OutputLine(Instant.now(), stream, line) : new OutputLine(time, stream, line.substring(space + 1)));
+            from = newline < 0 ? text.length() : newline + 1;
+        }
+        return lines;
+    }
+
+    @Override
     public void close() {
+        closeQuietly(output);
         closeQuietly(client);
     }
 

@@ -1,6 +1,7 @@
 package dev.cube.worker.runtime;
 
 import dev.cube.events.TaskEvent;
+import dev.cube.events.output.OutputRecord;
 import dev.cube.events.spec.TaskSpec;
 
 import java.time.Clock;
@@ -21,7 +22,9 @@ import java.util.function.Function;
  * and labels a real engine gives them. For the supervisor's unit tests and the bench's hollow workers;
  * never what a worker uses unless told to. A container "exits" when its lifetime (a function of its
  * spec, none = runs until stopped) has passed on the given clock, or when a test says so with
- * {@link #exit}. Images named in {@link #missingImages} cannot be had. Thread-safe.
+ * {@link #exit}. Images named in {@link #missingImages} cannot be had. A container writes what a test
+ * makes it {@link #write}, stamped with the clock; its output is followed as the engine's is, and
+ * delivered to followers on the thread that wrote it (or that made the container stop). Thread-safe.
  */
 public final class InMemoryContainerRuntime implements ContainerRuntime {
 
@@ -39,6 +42,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong creates = new AtomicLong();
     private final Set<String> missingImages = ConcurrentHashMap.newKeySet();
+    private final Map<String, Output> outputs = new ConcurrentHashMap<>();
     private volatile boolean down;
 
     /**
@@ -71,7 +75,84 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
 
     /** Makes the container of the attempt exit with {@code code} now. */
     public void exit(String taskId, int attempt, int code, boolean oomKilled) {
-        find(taskId, attempt).ifPresent(c -> containers.computeIfPresent(c.id(), (id, e) -> e.with(ContainerStatus.EXITED, code, oomKilled)));
+        find(taskId, attempt).ifPresent(c -> {
+            containers.computeIfPresent(c.id(), (id, e) -> e.with(ContainerStatus.EXITED, code, oomKilled));
+            output(c.id()).end();
+        });
+    }
+
+    /** Makes the running container of the attempt write {@code lines} on {@code stream}, stamped now. */
+    public void write(String taskId, int attempt, OutputRecord.Stream stream, String... lines) {
+        ContainerInfo container = find(taskId, attempt).filter(c -> c.status() == ContainerStatus.RUNNING)
+                .orElseThrow(() -> new IllegalStateException("no running container for " + taskId + "/" + attempt));
+        Output output = output(container.id());
+        for (String line : lines) {
+            output.write(new OutputLine(clock.instant(), stream, line));
+        }
+    }
+
+    /** How many followers the container's output has now. */
+    public int followers(String taskId, int attempt) {
+        return find(taskId, attempt).map(c -> output(c.id()).followers()).orElse(0);
+    }
+
+    @Override
+    public AutoCloseable followOutput(String containerId, Instant since, OutputListener listener) {
+        check();
+        Entry entry = containers.get(containerId);
+        if (entry == null) {
+            listener.ended(new ContainerRuntimeException("no such container: " + containerId));
+            return () -> { };
+        }
+        return output(containerId).follow(since, listener, current(entry).status().hasFinished());
+    }
+
+    private Output output(String containerId) {
+        return outputs.computeIfAbsent(containerId, id -> new Output());
+    }
+
+    /** A container's output so far and who follows it; every change under its own lock, listeners called under it. */
+    private static final class Output {
+        private final List<OutputLine> lines = new ArrayList<>();
+        private final List<OutputListener> followers = new ArrayList<>();
+        private boolean ended;
+
+        synchronized void write(OutputLine line) {
+            lines.add(line);
+            for (OutputListener follower : List.copyOf(followers)) {
+                follower.line(line);
+            }
+        }
+
+        synchronized AutoCloseable follow(Instant since, OutputListener listener, boolean finished) {
+            Instant from = since == null ? null : Instant.ofEpochSecond(since.getEpochSecond());
+            for (OutputLine line : List.copyOf(lines)) {
+                if (from == null || !line.time().isBefore(from)) {
+                    listener.line(line);
+                }
+            }
+            if (ended || finished) {
+                listener.ended(null);
+                return () -> { };
+            }
+            followers.add(listener);
+            return () -> {
+                synchronized (this) {
+                    followers.remove(listener);
+                }
+            };
+        }
+
+        synchronized void end() {
+            ended = true;
+            List<OutputListener> told = List.copyOf(followers);
+            followers.clear();
+            told.forEach(follower -> follower.ended(null));
+        }
+
+        synchronized int followers() {
+            return followers.size();
+        }
     }
 
     /** Removes a container behind the worker's back, as someone running {@code docker rm -f} would. */
@@ -86,6 +167,10 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
             if (of != null) {
                 of.remove(containerId);
             }
+        }
+        Output output = outputs.remove(containerId);
+        if (output != null) {
+            output.end();
         }
     }
 
@@ -137,6 +222,9 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
         check();
         Entry stopped = containers.computeIfPresent(containerId, (id, e) -> current(e).status().hasFinished() ? current(e)
                 : e.with(ContainerStatus.EXITED, 143, false));
+        if (stopped != null) {
+            output(containerId).end();
+        }
         return Optional.ofNullable(stopped).map(this::info);
     }
 
@@ -170,7 +258,12 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
         Optional<Duration> life = lifetime.apply(entry.spec());
         if (life.isPresent() && !clock.instant().isBefore(entry.startedAt().plus(life.get()))) {
             Entry exited = entry.with(ContainerStatus.EXITED, 0, false);
-            containers.replace(entry.id(), entry, exited);
+            if (containers.replace(entry.id(), entry, exited)) {
+                Output output = outputs.get(entry.id());
+                if (output != null) {
+                    output.end();
+                }
+            }
             return exited;
         }
         return entry;

@@ -40,6 +40,10 @@ import java.util.stream.Collectors;
  * remembered only to avoid saying it twice; after a restart the worker finds the same facts on the
  * engine and in its desired set, and converges the same way.
  *
+ * <p>Containers' output is shipped by an {@link OutputShipping} shown the containers at every pass; a
+ * container is removed only once its output is all shipped (or the shipping gave up), and a running one
+ * is stopped first, so that what it writes while it stops is shipped too.
+ *
  * <p>{@link #converge} is called by one thread (the worker's loop); the actions complete on the pool.
  */
 public final class Supervisor implements AutoCloseable {
@@ -67,24 +71,32 @@ public final class Supervisor implements AutoCloseable {
     private final ExecutorService pool;
     private final boolean ownsPool;
     private final HealthProbes health;
+    private final OutputShipping output;
     private final Map<String, Set<Done>> done = new ConcurrentHashMap<>();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final Map<String, String> healthFailures = new ConcurrentHashMap<>();
     private volatile int containers;
     private volatile boolean engineDown;
 
+    /** A supervisor whose containers' output is shipped by no one. */
     public Supervisor(String workerId, ContainerRuntime runtime, Reporter reporter, Settings settings, Clock clock) {
+        this(workerId, runtime, reporter, settings, clock, OutputShipping.NONE);
+    }
+
+    /** A supervisor whose containers' output {@code output} ships (it is not closed with the supervisor). */
+    public Supervisor(String workerId, ContainerRuntime runtime, Reporter reporter, Settings settings, Clock clock, OutputShipping output) {
         this(workerId, runtime, reporter, settings, clock, Executors.newFixedThreadPool(Math.max(1, settings.parallelism()),
-                r -> Thread.ofPlatform().daemon().name("cube-worker-" + workerId + "-engine").unstarted(r)), true);
+                r -> Thread.ofPlatform().daemon().name("cube-worker-" + workerId + "-engine").unstarted(r)), true, output);
     }
 
     /** A supervisor whose engine calls run on {@code engineCalls}, shared with others (the bench's hollow workers); closing it leaves it open. */
     public Supervisor(String workerId, ContainerRuntime runtime, Reporter reporter, Settings settings, Clock clock, ExecutorService engineCalls) {
-        this(workerId, runtime, reporter, settings, clock, engineCalls, false);
+        this(workerId, runtime, reporter, settings, clock, engineCalls, false, OutputShipping.NONE);
     }
 
     private Supervisor(String workerId, ContainerRuntime runtime, Reporter reporter, Settings settings, Clock clock,
-                       ExecutorService engineCalls, boolean ownsPool) {
+                       ExecutorService engineCalls, boolean ownsPool, OutputShipping output) {
+        this.output = output;
         this.ownsPool = ownsPool;
         this.workerId = workerId;
         this.source = "/cube/worker/" + workerId;
@@ -130,6 +142,7 @@ public final class Supervisor implements AutoCloseable {
         }
         containers = (int) listed.stream().filter(c -> !c.status().hasFinished()).count();
         forget(desired, listed);
+        output.observe(listed);
         failUnhealthy(desired, listed);
         for (Action action : Reconciler.plan(desired, listed, memory)) {
             launch(action);
@@ -238,13 +251,27 @@ public final class Supervisor implements AutoCloseable {
                 yield report(vanished.key(), Done.REPORTED_VANISHED, "failed", new TaskEvent.Failed(vanished.desired().attempt(), null,
                         "its container is gone from the engine", false));
             }
-            case Reconciler.Remove remove -> onPool(() -> {
-                LOG.info("Removing container {} of {}: its attempt is not in the desired set", shortId(remove.container().id()), remove.key());
-                runtime.stopAndRemove(remove.container().id(), remove.container().status().hasFinished() ? Duration.ZERO : settings.stopGrace());
-                health.forget(remove.container().id());
-                return CompletableFuture.completedFuture(null);
-            });
+            case Reconciler.Remove remove -> remove(remove);
         };
+    }
+
+    /**
+     * Stops the container if it runs, waits (off the pool) until its output is shipped, then removes it.
+     * The attempt is busy meanwhile, so nothing else is planned for it.
+     */
+    private CompletableFuture<?> remove(Reconciler.Remove remove) {
+        ContainerInfo container = remove.container();
+        CompletableFuture<?> stopped = container.status().hasFinished() ? CompletableFuture.completedFuture(null) : onPool(() -> {
+            LOG.info("Stopping container {} of {}: its attempt is not in the desired set", shortId(container.id()), remove.key());
+            runtime.stop(container.id(), settings.stopGrace());
+            return CompletableFuture.completedFuture(null);
+        });
+        return stopped.thenCompose(ignored -> output.shipped(container)).thenCompose(ignored -> onPool(() -> {
+            LOG.info("Removing container {} of {}: its attempt is not in the desired set", shortId(container.id()), remove.key());
+            runtime.stopAndRemove(container.id(), Duration.ZERO);
+            health.forget(container.id());
+            return CompletableFuture.completedFuture(null);
+        }));
     }
 
     /** Runs an engine call on the pool; the future completes when the report it leads to (if any) is acknowledged. */

@@ -244,4 +244,62 @@ class DockerContainerRuntimeIT {
                 .isInstanceOf(EngineUnavailableException.class)
                 .hasMessage("No Docker engine answers at unix:///nonexistent/docker.sock: start one or set DOCKER_HOST (see docs/operations.md)");
     }
+
+    /** Collects what a follow hears. */
+    static final class Heard implements OutputListener {
+        final List<OutputLine> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+
+        @Override
+        public void line(OutputLine line) {
+            lines.add(line);
+        }
+
+        @Override
+        public void ended(Throwable error) {
+            ended.complete(error);
+        }
+    }
+
+    @Test
+    void shouldFollowBothStreamsInOrderWithNanosecondTimesUntilTheContainerExits() throws Exception {
+        // Two pipes written within microseconds of each other reach the engine in either order: the lines are apart in time here.
+        ContainerInfo container = runtime.start(WORKER, newTaskId(), 1, shell("echo one; sleep 0.2; echo two >&2; sleep 1; echo three"));
+        Heard heard = new Heard();
+
+        try (AutoCloseable follow = runtime.followOutput(container.id(), null, heard)) {
+            assertThat(heard.ended.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+        }
+
+        assertThat(heard.lines).extracting(OutputLine::stream, OutputLine::text).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(dev.cube.events.output.OutputRecord.Stream.STDOUT, "one"),
+                org.assertj.core.groups.Tuple.tuple(dev.cube.events.output.OutputRecord.Stream.STDERR, "two"),
+                org.assertj.core.groups.Tuple.tuple(dev.cube.events.output.OutputRecord.Stream.STDOUT, "three"));
+        assertThat(heard.lines.get(2).time()).isAfter(heard.lines.get(0).time().plusMillis(900));
+        assertThat(heard.lines).anySatisfy(line -> assertThat(line.time().getNano() % 1_000_000).isNotZero());
+    }
+
+    @Test
+    void shouldFollowAnExitedContainersOutputFromAGivenSecondAndEndAtOnce() throws Exception {
+        ContainerInfo container = runtime.start(WORKER, newTaskId(), 1, shell("echo early; sleep 2; echo late"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.inspect(container.id()).orElseThrow().status().hasFinished());
+        Heard all = new Heard();
+        runtime.followOutput(container.id(), null, all);
+        all.ended.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Heard later = new Heard();
+
+        runtime.followOutput(container.id(), all.lines.get(1).time(), later);
+
+        assertThat(later.ended.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+        assertThat(later.lines).extracting(OutputLine::text).containsExactly("late");
+    }
+
+    @Test
+    void shouldSayWhenThereIsNoContainerToFollow() throws Exception {
+        Heard heard = new Heard();
+
+        runtime.followOutput("no-such-container-" + UUID.randomUUID(), null, heard);
+
+        assertThat(heard.ended.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+    }
 }
