@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the images docker-compose.yml runs, from what is on this machine (no registry needed):
 #
-#   cube/debian:local   a Debian minbase root file system (debootstrap from Debian's apt), docker-imported
+#   cube/debian:local   a Debian minbase root file system (debootstrap from the mirror this machine's apt uses for
+#                       the suite, or CUBE_DEBIAN_MIRROR), docker-imported
 #   cube/jre:local      cube/debian:local + a jlink runtime of the local JDK (JDK_HOME, default: a JDK 21+ in /usr/lib/jvm)
 #   cube/kafka:local    cube/jre:local + the Kafka broker jars from Maven Central (infra/images/kafka/pom.xml),
 #                       configured like apache/kafka by KAFKA_* environment variables
@@ -23,7 +24,6 @@ ROOT="$(cd "$IMAGES_DIR/../.." && pwd)"
 readonly IMAGES_DIR ROOT
 readonly HASH_LABEL="dev.cube.inputs-sha256"
 readonly DEBIAN_SUITE="${CUBE_DEBIAN_SUITE:-bookworm}"
-readonly DEBIAN_MIRROR="${CUBE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 readonly JRE_MODULES="java.se,jdk.unsupported,jdk.management,jdk.management.agent,jdk.management.jfr,jdk.jfr,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.zipfs,jdk.naming.dns,jdk.net,jdk.jcmd,jdk.localedata,jdk.charsets,jdk.security.auth,jdk.security.jgss,jdk.httpserver"
 readonly DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
@@ -83,6 +83,39 @@ select_jdk() {
     return 1
 }
 
+# The mirror this machine's apt takes $1 (a suite) from: the first "deb" source that serves it, in
+# /etc/apt/sources.list, then /etc/apt/sources.list.d/*.list (one-line format), then *.sources (deb822).
+apt_mirror() {
+    local suite="$1" file found=""
+    for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [[ -r "$file" && -z "$found" ]] || continue
+        found=$(awk -v suite="$suite" '
+            $1 == "deb" {
+                i = 2
+                if ($i ~ /^\[/) { while (i < NF && $i !~ /\]$/) i++; i++ }
+                if ($(i + 1) == suite) { print $i; exit }
+            }' "$file")
+    done
+    for file in /etc/apt/sources.list.d/*.sources; do
+        [[ -r "$file" && -z "$found" ]] || continue
+        found=$(awk -v suite="$suite" '
+            function flush() {
+                if (!done && types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " suite " ") && uris != "") {
+                    split(uris, u, " "); print u[1]; done = 1
+                }
+                types = ""; suites = ""; uris = ""
+            }
+            { gsub(/[ \t]+/, " ") }
+            /^ ?#/ { next }
+            /^ ?$/ { flush(); next }
+            /^Types:/ { sub(/^Types: ?/, ""); types = $0; next }
+            /^URIs:/ { sub(/^URIs: ?/, ""); uris = $0; next }
+            /^Suites:/ { sub(/^Suites: ?/, ""); suites = $0; next }
+            END { flush() }' "$file")
+    done
+    echo "$found"
+}
+
 debian_image() {
     local tag=cube/debian:local
     # The recipe is all there is to hash: a new recipe (suite, variant, trimming) means a new image.
@@ -100,10 +133,14 @@ debian_image() {
     fi
     [[ $EUID -eq 0 ]] || fail "debootstrap needs root"
 
+    local mirror="${CUBE_DEBIAN_MIRROR:-}"
+    [[ -n "$mirror" ]] || mirror=$(apt_mirror "$DEBIAN_SUITE")
+    [[ -n "$mirror" ]] || fail "none of this machine's apt sources serves $DEBIAN_SUITE: set CUBE_DEBIAN_MIRROR to a Debian mirror's URL"
+
     local work="$WORK/debian"
     mkdir -p "$work"
-    log "debootstrap $DEBIAN_SUITE (minbase) from $DEBIAN_MIRROR"
-    if ! debootstrap --variant=minbase "$DEBIAN_SUITE" "$work/rootfs" "$DEBIAN_MIRROR" >"$work/debootstrap.log" 2>&1; then
+    log "debootstrap $DEBIAN_SUITE (minbase) from $mirror"
+    if ! debootstrap --variant=minbase "$DEBIAN_SUITE" "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1; then
         tail -n 30 "$work/debootstrap.log" >&2
         fail "debootstrap failed"
     fi
@@ -154,7 +191,7 @@ cube_image() {
     local tag="$1" dockerfile="$IMAGES_DIR/$2/Dockerfile" hash
     [[ -f "$ROOT/cli/target/cube.jar" && -d "$ROOT/cli/target/lib" ]] \
         || fail "no cli/target/cube.jar: build Cube first (mvn -pl cli -am package -DskipTests)"
-    hash=$({ cat "$dockerfile" "$ROOT/.dockerignore"; (cd "$ROOT/cli/target" && sha256sum cube.jar lib/*); image_id cube/jre:local; } | sha)
+    hash=$({ cat "$IMAGES_DIR/$2"/* "$ROOT/.dockerignore"; (cd "$ROOT/cli/target" && sha256sum cube.jar lib/*); image_id cube/jre:local; } | sha)
     up_to_date "$tag" "$hash" && return 0
     build "$tag" "$hash" --build-arg JRE_IMAGE=cube/jre:local -f "$dockerfile" "$ROOT"
 }

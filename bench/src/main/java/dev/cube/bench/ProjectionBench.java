@@ -12,7 +12,7 @@ import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
 import dev.cube.events.wire.CloudEventCodec;
 import dev.cube.kafka.TopicSetup;
-import dev.cube.manager.projection.ProjectionRunner;
+import dev.cube.manager.read.TaskReads;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -86,7 +86,7 @@ final class ProjectionBench {
                     ApplicationContext manager = stack.startManager(variant);
                     Stack.awaitRunning(manager, 120_000);
                     double startup = (System.nanoTime() - t0) / 1e9;
-                    awaitFolded(Stack.projection(manager), preload.lastTaskOfPartition, options.timeout());
+                    awaitFolded(Stack.reads(manager), preload.lastTaskOfPartition, options.timeout());
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     String appId = manager.getProperty("cube.manager.application-id", String.class).orElseThrow();
                     double lagZero = awaitCaughtUp(offsets, appId, t0, 30_000);
@@ -100,6 +100,9 @@ final class ProjectionBench {
                     ObjectNode written = run.putObject("offsetsAdvancedDuringFold"); // records written, plus transaction markers
                     after.forEach((topic, total) -> written.put(topic, total - before.getOrDefault(topic, 0L)));
                     run.set("deadLetterReasons", deadLetterReasons(stack.bootstrap(), 20_000));
+                    if (variant.isEmpty()) {
+                        asOf(result, run, manager, stack.bootstrap(), prefix, tasks, preload, options);
+                    }
                     stack.stopManager(manager);
                     String label = variant.isEmpty() ? "" : " " + variant;
                     result.row("fold rate" + label, "events/s", rate, "raw KafkaConsumer", rawRate, variant.isEmpty() ? ">= 50% of raw" : null);
@@ -115,6 +118,63 @@ final class ProjectionBench {
         return result;
     }
 
+    /**
+     * As-of reads on the log just folded: {@code GET /api/v1/tasks/{id}?asOf=T} of random tasks at random
+     * instants of the preload (the task's state then), against {@code GET /api/v1/tasks/{id}} (now) on the same
+     * client; and the whole task list as of T ({@code GET /api/v1/tasks?asOf=T&limit=1000}: every task's state
+     * then is worked out, one page is answered) against the list now, and against the fold of the whole log
+     * up to T that the manager did before (TaskHistory.allAsOf, in process).
+     */
+    private static void asOf(Result result, ObjectNode run, ApplicationContext manager, String bootstrap, String prefix, int tasks,
+                             Preload preload, BenchOptions options) {
+        java.net.URI base = Stack.uri(manager);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        long from = preload.startedAt().toEpochMilli();
+        long span = Math.max(1, preload.endedAt().toEpochMilli() - from);
+        java.util.function.IntFunction<Instant> instant = i -> Instant.ofEpochMilli(from + java.util.concurrent.ThreadLocalRandom.current().nextLong(span));
+        java.util.function.IntPredicate asOfOne = i -> ReadBench.get(http, base.resolve("/api/v1/tasks/" + prefix + i + "?asOf=" + instant.apply(i))) / 100 != 5;
+        java.util.function.IntPredicate now = i -> ReadBench.get(http, base.resolve("/api/v1/tasks/" + prefix + i)) == 200;
+        Duration limit = Duration.ofSeconds(60);
+        ReadBench.load(asOfOne, tasks, 100, 4, limit); // warm-up
+        ReadBench.load(now, tasks, 100, 4, limit);
+        ReadBench.Load one = ReadBench.load(asOfOne, tasks, 1000, 4, limit);
+        ReadBench.Load current = ReadBench.load(now, tasks, 1000, 4, limit);
+        run.set("asOfTaskMs", one.latencyMs().json());
+        run.set("getTaskNowMs", current.latencyMs().json());
+        run.put("asOfTaskErrors", one.errors());
+        result.row("as-of one task p50", "ms", one.latencyMs().p50(), "GET task now p50", current.latencyMs().p50(), null);
+        result.row("as-of one task p99", "ms", one.latencyMs().p99(), "GET task now p99", current.latencyMs().p99(), "p99 <= 20 ms");
+
+        List<Double> list = new ArrayList<>();
+        List<Double> listNow = new ArrayList<>();
+        List<Double> fullFold = new ArrayList<>();
+        dev.cube.manager.history.TaskHistory history = new dev.cube.manager.history.TaskHistory(bootstrap);
+        for (int i = 0; i < 5; i++) {
+            Instant at = Instant.ofEpochMilli(from + span * (2L * i + 1) / 10);
+            long t0 = System.nanoTime();
+            int status = ReadBench.get(http, base.resolve("/api/v1/tasks?limit=1000&asOf=" + at));
+            list.add((System.nanoTime() - t0) / 1e6);
+            if (status != 200) {
+                throw new IllegalStateException("GET /api/v1/tasks?asOf=" + at + " answered " + status);
+            }
+            t0 = System.nanoTime();
+            ReadBench.get(http, base.resolve("/api/v1/tasks?limit=1000"));
+            listNow.add((System.nanoTime() - t0) / 1e6);
+            if (i < 2) {
+                t0 = System.nanoTime();
+                history.allAsOf(at);
+                fullFold.add((System.nanoTime() - t0) / 1e6);
+            }
+        }
+        Stats listStats = Stats.of(list);
+        run.set("asOfListMs", listStats.json());
+        run.set("listNowMs", Stats.of(listNow).json());
+        run.set("fullFoldAsOfMs", Stats.of(fullFold).json());
+        result.row("as-of task list (worst of 5)", "ms", listStats.max(), "GET list now (worst of 5)", Stats.of(listNow).max(), "<= 2000 ms");
+        result.row("as-of task list vs full fold (median)", "ms", listStats.p50(), "fold of the log up to T (before)", Stats.of(fullFold).p50(), null);
+    }
+
     private static Map<String, Long> topicTotals(Offsets offsets) {
         Map<String, Long> out = new HashMap<>();
         for (Topic<?, ?> topic : Topics.ALL) {
@@ -123,7 +183,7 @@ final class ProjectionBench {
         return out;
     }
 
-    record Preload(double seconds, long bytes, Map<Integer, String> lastTaskOfPartition) {
+    record Preload(double seconds, long bytes, Map<Integer, String> lastTaskOfPartition, Instant startedAt, Instant endedAt) {
     }
 
     static Preload preload(String bootstrap, String prefix, int tasks) {
@@ -131,6 +191,7 @@ final class ProjectionBench {
         Map<Integer, String> last = new HashMap<>();
         long bytes = 0;
         Instant now = Instant.now();
+        Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         Producers.Failures failures = new Producers.Failures();
         try (KafkaProducer<String, CubeEvent> producer = Producers.bulk(bootstrap, "cube-bench-preload")) {
@@ -151,7 +212,7 @@ final class ProjectionBench {
             producer.flush();
         }
         failures.check("preload");
-        return new Preload((System.nanoTime() - t0) / 1e9, bytes, last);
+        return new Preload((System.nanoTime() - t0) / 1e9, bytes, last, startedAt, Instant.now());
     }
 
     static TaskSpec spec(int i) {
@@ -246,7 +307,7 @@ final class ProjectionBench {
         return true;
     }
 
-    private static void awaitFolded(ProjectionRunner projection, Map<Integer, String> lastOfPartition, Duration timeout) {
+    private static void awaitFolded(TaskReads projection, Map<Integer, String> lastOfPartition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> pending = new ArrayList<>(lastOfPartition.values());
         while (!pending.isEmpty()) {

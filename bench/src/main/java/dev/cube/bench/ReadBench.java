@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.topics.Topics;
-import dev.cube.manager.projection.ProjectionRunner;
+import dev.cube.manager.read.TaskReads;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,7 +52,7 @@ final class ReadBench {
             ApplicationContext manager = stack.startManager(Map.of());
             Stack.awaitRunning(manager, 120_000);
             URI base = Stack.uri(manager);
-            ProjectionRunner projection = Stack.projection(manager);
+            TaskReads projection = Stack.reads(manager);
             Instant now = Instant.now();
             try (KafkaProducer<String, CubeEvent> producer = Producers.bulk(stack.bootstrap(), "cube-bench-seed")) {
                 for (int i = 0; i < tasks; i++) {
@@ -101,7 +101,7 @@ final class ReadBench {
         return result;
     }
 
-    private static boolean visible(ProjectionRunner projection, String id) {
+    private static boolean visible(TaskReads projection, String id) {
         try {
             return projection.task(id).isPresent();
         } catch (ProjectionUnavailableException e) {
@@ -109,7 +109,7 @@ final class ReadBench {
         }
     }
 
-    private static int get(HttpClient http, URI uri) {
+    static int get(HttpClient http, URI uri) {
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode();

@@ -4,6 +4,7 @@ import dev.cube.infra.EmbeddedKafka;
 import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.projection.ProjectionRunner;
+import dev.cube.manager.read.TaskReads;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -77,6 +78,11 @@ final class Stack implements AutoCloseable {
 
     static ProjectionRunner projection(ApplicationContext manager) {
         return manager.getBean(ProjectionRunner.class);
+    }
+
+    /** The manager's read side, as its HTTP API reads. */
+    static TaskReads reads(ApplicationContext manager) {
+        return manager.getBean(TaskReads.class);
     }
 
     static void awaitRunning(ApplicationContext manager, long timeoutMs) {

@@ -11,7 +11,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         version = "cube 0.1.0",
         description = "Cube: an event-sourced container orchestrator on Kafka.",
-        subcommands = {DevCommand.class, RunCommand.class, PsCommand.class, StatusCommand.class, LogsCommand.class, EventsCommand.class, StopCommand.class, WorkersCommand.class, DrainCommand.class, dev.cube.cli.replay.ReplayCommand.class},
+        subcommands = {DevCommand.class, RunCommand.class, PsCommand.class, StatusCommand.class, LogsCommand.class, EventsCommand.class, StopCommand.class, WorkersCommand.class, DrainCommand.class, dev.cube.cli.replay.ReplayCommand.class, WorkerKeyCommand.class, AclsCommand.class},
         usageHelpAutoWidth = true,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -47,6 +47,8 @@ public final class DevCluster implements AutoCloseable {
             managerProperties.put("cube.kafka.bootstrap", kafka.bootstrapServers());
             managerProperties.putIfAbsent("cube.manager.state-dir", dataDir.resolve("manager-state").toString());
             managerProperties.put("micronaut.server.port", httpPort);
+            // A development cluster takes no tokens (the first run stays one command), so it answers on loopback only.
+            managerProperties.putIfAbsent("micronaut.server.host", "127.0.0.1");
             manager = ManagerApplication.start(managerProperties);
             Map<String, Object> workerProperties = new HashMap<>(extra);
             workerProperties.put("cube.kafka.bootstrap", kafka.bootstrapServers());

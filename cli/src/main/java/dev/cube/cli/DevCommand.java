@@ -57,6 +57,7 @@ public final class DevCommand implements Callable<Integer> {
                   Kafka:           %s
                   worker:          %s (local Docker engine; health and metrics at %s)
                   data:            %s
+                  access:          HTTP and Kafka on 127.0.0.1 only, without tokens or origin proofs (docs/security.md)
                 Try: bin/cube run --image cube/busybox:local --wait -- echo hello
      then bin/cube status <the id it printed, or its first characters>
                 Press Ctrl-C to stop.

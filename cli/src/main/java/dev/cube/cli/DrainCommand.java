@@ -36,7 +36,7 @@ public final class DrainCommand implements Callable<Integer> {
         if (id.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "WORKER-ID must not be blank");
         }
-        ManagerClient client = new ManagerClient(manager.manager());
+        ManagerClient client = manager.client();
         if (undo ? client.undrain(id) : client.drain(id)) {
             PrintWriter out = spec.commandLine().getOut();
             out.println((undo ? "undrained " : "draining ") + id);

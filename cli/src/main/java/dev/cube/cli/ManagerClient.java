@@ -36,8 +36,15 @@ public final class ManagerClient {
 
     private final URI base;
     private final HttpClient http;
+    private final String token;
 
     public ManagerClient(URI base) {
+        this(base, null);
+    }
+
+    /** A client that sends {@code token} (when not null or blank) as its bearer token. */
+    public ManagerClient(URI base, String token) {
+        this.token = token == null || token.isBlank() ? null : token.strip();
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
@@ -155,9 +162,10 @@ public final class ManagerClient {
     }
 
     private HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json, application/problem+json");
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
 
     private HttpResponse<String> sendRetryingUnavailable(HttpRequest request) {

@@ -37,7 +37,7 @@ public final class WorkersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        List<JsonNode> workers = new ManagerClient(manager.manager()).workers();
+        List<JsonNode> workers = manager.client().workers();
         PrintWriter out = spec.commandLine().getOut();
         if (output == Output.JSON) {
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(workers));

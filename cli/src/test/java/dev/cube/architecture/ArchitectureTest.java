@@ -11,8 +11,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * The module edges Cube keeps, checked on the compiled classes of every module: the contract and the
- * decision core know no client, framework or engine; the HTTP layer knows no Streams type; the worker's
- * supervisor and its output shipping know no Kafka.
+ * decision core know no client, framework or engine; the HTTP layer knows no Streams type (reads are
+ * routed to the instance that holds them below the read ports); the internal API between managers never
+ * forwards; the worker's supervisor and its output shipping know no Kafka.
  */
 class ArchitectureTest {
 
@@ -54,6 +55,15 @@ class ArchitectureTest {
     void theHttpLayerImportsNoStreamsType() {
         ArchRule rule = noClasses().that().resideInAPackage("dev.cube.manager.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.streams..");
+
+        rule.check(cube);
+    }
+
+    @Test
+    void theInternalApiBetweenManagersAnswersFromThisInstancesCopiesAndNeverForwards() {
+        ArchRule rule = noClasses().that().haveFullyQualifiedName("dev.cube.manager.cluster.PeerController")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.cube.manager.cluster.RoutedReads")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.cube.manager.cluster.PeerClient");
 
         rule.check(cube);
     }

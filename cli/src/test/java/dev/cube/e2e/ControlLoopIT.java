@@ -1,7 +1,7 @@
 package dev.cube.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cube.cli.replay.ProjectionCheck;
+import dev.cube.manager.history.ProjectionCheck;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;
@@ -48,6 +48,7 @@ import static org.awaitility.Awaitility.await;
 class ControlLoopIT {
 
     static final Duration TTL = Duration.ofSeconds(5);
+    static final Duration REBUILD_TTL = Duration.ofSeconds(60);
     static final Duration GRACE = Duration.ofSeconds(3);
     static final String SLEEP = "{\"image\":\"cube/busybox:local\",\"command\":[\"sleep\",\"300\"],\"cpu\":0.1,\"memory\":32";
 
@@ -155,7 +156,9 @@ class ControlLoopIT {
 
     @Test
     void restartedWorkersAndAProjectionRebuiltUnderANewApplicationIdRunNoFinishedAttemptAgain() {
-        manager = startManager("manager", "cube-" + run);
+        // Liveness is not what this is about: a worker restart that outlasts TTL + grace on a loaded machine
+        // (a JVM start) would rightly be declared lost, and the tasks with it.
+        manager = startManager("manager", "cube-" + run, REBUILD_TTL);
         CubeProcess worker = startWorker("w-" + run);
         List<String> finished = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -174,7 +177,7 @@ class ControlLoopIT {
         worker.start();
         awaitWorkerReady(worker.name());
         manager.stop();
-        manager = startManager("manager-rebuilt", "cube-" + run + "-rebuilt");
+        manager = startManager("manager-rebuilt", "cube-" + run + "-rebuilt", REBUILD_TTL);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(allTasks()).isEqualTo(before));
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -251,10 +254,14 @@ class ControlLoopIT {
     // ---- the system ----
 
     CubeProcess startManager(String name, String applicationId) {
+        return startManager(name, applicationId, TTL);
+    }
+
+    CubeProcess startManager(String name, String applicationId, Duration ttl) {
         CubeProcess process = CubeProcess.manager(name, dir, Map.of(
                 "cube.kafka.bootstrap", kafka.bootstrapServers(),
                 "cube.manager.application-id", applicationId,
-                "cube.manager.worker-ttl", TTL.toSeconds() + "s",
+                "cube.manager.worker-ttl", ttl.toSeconds() + "s",
                 "cube.manager.worker-grace", GRACE.toSeconds() + "s")).start();
         processes.add(process);
         manager = process;

@@ -25,17 +25,26 @@ final class CubeProcess implements AutoCloseable {
     private final JavaProcess process;
 
     private CubeProcess(String name, String mainClass, Map<String, Object> settings, Path logFile) {
+        this(name, mainClass, settings, logFile, JavaProcess.DEFAULT_HEAP);
+    }
+
+    private CubeProcess(String name, String mainClass, Map<String, Object> settings, Path logFile, String heap) {
         this.name = name;
         this.settings = settings;
-        this.process = new JavaProcess(mainClass, settings, List.of(), logFile);
+        this.process = new JavaProcess(mainClass, settings, List.of(), logFile, heap);
     }
 
     /** A manager on a free HTTP port of its own; {@code settings} are its {@code cube.*} properties. */
     static CubeProcess manager(String name, Path dir, Map<String, Object> settings) {
+        return manager(name, dir, settings, JavaProcess.DEFAULT_HEAP);
+    }
+
+    /** The same, with a heap of {@code heap} ({@code 256m}). */
+    static CubeProcess manager(String name, Path dir, Map<String, Object> settings, String heap) {
         Map<String, Object> all = new LinkedHashMap<>(settings);
         all.putIfAbsent("micronaut.server.port", freePort());
         all.putIfAbsent("cube.manager.state-dir", dir.resolve(name + "-state").toString());
-        return new CubeProcess(name, ManagerApplication.class.getName(), all, dir.resolve(name + ".log"));
+        return new CubeProcess(name, ManagerApplication.class.getName(), all, dir.resolve(name + ".log"), heap);
     }
 
     /** A worker whose management port (health, metrics) is a free one of its own. */
@@ -43,6 +52,11 @@ final class CubeProcess implements AutoCloseable {
         Map<String, Object> all = new LinkedHashMap<>(settings);
         all.putIfAbsent("cube.worker.management-port", freePort());
         return new CubeProcess(name, WorkerApplication.class.getName(), all, dir.resolve(name + ".log"));
+    }
+
+    /** Any main class of the test class path, with {@code settings} as {@code -D} properties and a heap of {@code heap}. */
+    static CubeProcess of(String name, Class<?> mainClass, Path dir, Map<String, Object> settings, String heap) {
+        return new CubeProcess(name, mainClass.getName(), new LinkedHashMap<>(settings), dir.resolve(name + ".log"), heap);
     }
 
     URI uri() {

@@ -16,17 +16,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JavaProcess {
 
+    /** The heap a process gets unless told otherwise. */
+    public static final String DEFAULT_HEAP = "384m";
+
     private final String mainClass;
     private final Map<String, ?> settings;
     private final List<String> arguments;
     private final Path logFile;
+    private final String heap;
     private Process process;
 
     public JavaProcess(String mainClass, Map<String, ?> settings, List<String> arguments, Path logFile) {
+        this(mainClass, settings, arguments, logFile, DEFAULT_HEAP);
+    }
+
+    /** @param heap the JVM's maximum heap, as {@code -Xmx} takes it ({@code 256m}) */
+    public JavaProcess(String mainClass, Map<String, ?> settings, List<String> arguments, Path logFile, String heap) {
         this.mainClass = mainClass;
         this.settings = settings;
         this.arguments = List.copyOf(arguments);
         this.logFile = logFile;
+        this.heap = heap;
     }
 
     /** Starts it, unless it runs. */
@@ -35,7 +45,7 @@ public final class JavaProcess {
             return;
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx384m"));
+        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx" + heap));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(arguments);

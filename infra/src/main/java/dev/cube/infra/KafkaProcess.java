@@ -23,10 +23,26 @@ public final class KafkaProcess implements AutoCloseable {
     private final JavaProcess process;
 
     private KafkaProcess(Path dataDir, int port) {
+        this(dataDir, port, List.of(), JavaProcess.DEFAULT_HEAP);
+    }
+
+    private KafkaProcess(Path dataDir, int port, List<String> nodeArguments, String heap) {
         this.dataDir = dataDir;
         this.port = port;
         this.logFile = dataDir.resolve("broker.log");
-        this.process = new JavaProcess(EmbeddedKafka.class.getName(), Map.of(), List.of(dataDir.toString(), String.valueOf(port)), logFile);
+        List<String> arguments = new java.util.ArrayList<>(List.of(dataDir.toString(), String.valueOf(port)));
+        arguments.addAll(nodeArguments);
+        this.process = new JavaProcess(EmbeddedKafka.class.getName(), Map.of(), arguments, logFile, heap);
+    }
+
+    /** A node of a cluster ({@link KafkaCluster}), not started yet. */
+    static KafkaProcess node(Path dataDir, EmbeddedKafka.Node node, String heap) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new KafkaProcess(dataDir, node.port(), node.arguments(), heap);
     }
 
     /** Starts a broker with its data under {@code dataDir}, on a free port, and waits until it answers. */
@@ -54,8 +70,18 @@ public final class KafkaProcess implements AutoCloseable {
         if (isRunning()) {
             return;
         }
+        awaitReady(launch());
+    }
+
+    /** Starts the process and returns at once, with what {@link #awaitReady} needs to know it answered since. */
+    long launch() {
         long readyBefore = readyLines();
         process.start();
+        return readyBefore;
+    }
+
+    /** Waits until the process launched after {@code readyBefore} ready lines says it is ready. */
+    void awaitReady(long readyBefore) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (readyLines() <= readyBefore) {
             if (!process.isRunning()) {

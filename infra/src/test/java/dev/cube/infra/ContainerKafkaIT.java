@@ -68,13 +68,16 @@ class ContainerKafkaIT {
     }
 
     @Test
-    void aMissingImageFailsAtOnceWithTheCommandThatBuildsIt() {
-        long start = System.nanoTime();
+    void aMissingImageFailsBeforeAnyContainerWithTheCommandThatBuildsIt() {
+        DockerClient docker = DockerClientFactory.instance().client();
+        List<String> before = labelled(docker);
+        // No registry is asked (there is none to ask): the engine's own image list decides, so the failure
+        // does not wait for a pull to time out. Time is not asserted here (see docs/benchmarks.md).
         assertThatThrownBy(() -> ContainerKafka.start("cube/no-such-kafka:local"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cube/no-such-kafka:local is not on the Docker engine")
                 .hasMessageContaining("infra/images/build-compose-images.sh --base");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(labelled(docker)).as("test brokers on the engine").containsExactlyInAnyOrderElementsOf(before);
     }
 
     /** Short ids of every container, running or not, with the label of Cube's test brokers. */

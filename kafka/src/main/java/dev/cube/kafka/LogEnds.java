@@ -27,11 +27,14 @@ public final class LogEnds {
     }
 
     public static Map<Integer, Long> lastRecordOffsets(String bootstrapServers, String topic) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return lastRecordOffsets(KafkaClientConfig.of(bootstrapServers), topic);
+    }
+
+    public static Map<Integer, Long> lastRecordOffsets(KafkaClientConfig kafka, String topic) {
+        Map<String, Object> config = kafka.clientConfig(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "cube-log-ends");
+                ConsumerConfig.CLIENT_ID_CONFIG, "cube-log-ends"));
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             Map<Integer, Long> last = new HashMap<>();

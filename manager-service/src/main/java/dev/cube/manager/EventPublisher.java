@@ -1,7 +1,10 @@
 package dev.cube.manager;
 
 import dev.cube.events.CubeEvent;
+import dev.cube.events.origin.OriginCheck;
+import dev.cube.events.origin.SigningSerializer;
 import dev.cube.events.topics.Topics;
+import dev.cube.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,15 +22,23 @@ public final class EventPublisher implements AutoCloseable {
     private final KafkaProducer<String, CubeEvent> producer;
 
     public EventPublisher(String bootstrapServers) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this(KafkaClientConfig.of(bootstrapServers));
+    }
+
+    public EventPublisher(KafkaClientConfig kafka) {
+        this(kafka, OriginCheck.OFF);
+    }
+
+    /** Signs what it appends as the manager's when {@code origins} has a cluster secret. */
+    public EventPublisher(KafkaClientConfig kafka, OriginCheck origins) {
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.CLIENT_ID_CONFIG, "cube-manager-api"),
-                Topics.TASK_EVENTS.keySerde().serializer(), Topics.TASK_EVENTS.valueSerde().serializer());
+                ProducerConfig.CLIENT_ID_CONFIG, "cube-manager-api")),
+                Topics.TASK_EVENTS.keySerde().serializer(), SigningSerializer.asManager(Topics.TASK_EVENTS.valueSerde().serializer(), origins));
     }
 
     /** Appends {@code event} to {@code cube.task-events} keyed by its subject (the task id) and waits for the broker's acknowledgement. */

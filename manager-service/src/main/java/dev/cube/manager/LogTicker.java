@@ -35,16 +35,15 @@ public final class LogTicker {
     private final ScheduledExecutorService timer;
 
     /** Takes the projection so that it starts after it: the projection makes sure the topics exist. */
-    public LogTicker(ManagerSettings settings, Clock clock, dev.cube.manager.projection.ProjectionRunner projection) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+    public LogTicker(ManagerSettings settings, dev.cube.kafka.KafkaClientConfig kafka, dev.cube.events.origin.OriginCheck origins, Clock clock, dev.cube.manager.projection.ProjectionRunner projection) {
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.CLIENT_ID_CONFIG, "cube-manager-ticks"),
-                Topics.WORKERS.keySerde().serializer(), Topics.WORKERS.valueSerde().serializer());
+                ProducerConfig.CLIENT_ID_CONFIG, "cube-manager-ticks")),
+                Topics.WORKERS.keySerde().serializer(), dev.cube.events.origin.SigningSerializer.asManager(Topics.WORKERS.valueSerde().serializer(), origins));
         String key = Topics.tickKey(settings.applicationId());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("cube-manager-ticks").unstarted(r));
         long every = settings.tickInterval().toMillis();

@@ -35,15 +35,15 @@ public final class TaskLogsRetention {
     public static final String SETTING = "cube.manager.task-logs-retention";
     private static final Logger LOG = LoggerFactory.getLogger(TaskLogsRetention.class);
 
-    public TaskLogsRetention(ManagerSettings settings, @Value("${" + SETTING + "}") Duration retention) {
+    public TaskLogsRetention(ManagerSettings settings, dev.cube.kafka.KafkaClientConfig kafka, @Value("${" + SETTING + "}") Duration retention) {
         String millis = String.valueOf(retention.toMillis());
         Map<String, String> config = new HashMap<>(Topics.TASK_LOGS.config());
         config.put("retention.ms", millis);
         Topic<?, ?> topic = new Topic<>(Topics.TASK_LOGS.name(), Topics.TASK_LOGS.partitions(), config,
                 Topics.TASK_LOGS.keySerde(), Topics.TASK_LOGS.valueSerde());
-        TopicSetup.ensure(settings.bootstrapServers(), List.of(topic), (short) settings.replicationFactor());
+        TopicSetup.ensure(kafka, List.of(topic), (short) settings.replicationFactor());
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "cube-manager-task-logs-retention")))) {
             ConfigEntry now = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get("retention.ms");
             if (now == null || !millis.equals(now.value())) {
                 admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", millis),

@@ -159,6 +159,61 @@ class DeadLetterIT {
     }
 
     @Test
+    void theApiShowsEachDeadLetterWithItsReasonItsOriginAndItsOriginalBytes() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String text = "api-not-json-" + run;
+        String bytes = "api-not-utf8-" + run;
+        String binary = "api-binary-" + run;
+        byte[] notUtf8 = {(byte) 0xff, (byte) 0xfe, 0x7b, 0x00, (byte) 0xc3};
+        List<Case> cases = List.of(
+                new Case(text, utf8("this is { not json"), Map.of("origin", "a test"), null, "not JSON"),
+                new Case(bytes, notUtf8, Map.of(), null, null),
+                new Case(binary, utf8("{\"spec\":{\"image\":\"cube/busybox:local\"}}"),
+                        binaryHeaders(binary, "dev.cube.task.submitted", Map.of("ce_schemaversion", "one")), "schemaversion", "must be an integer"));
+        Map<String, RecordMetadata> sent = send(cases);
+        RunningManager manager = RunningManager.get();
+
+        Map<String, JsonNode> shown = await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Map<String, JsonNode> byKey = new HashMap<>();
+            json(manager.get("/api/v1/dead-letters?limit=500").body()).get("items").forEach(item -> byKey.put(item.path("key").asText(), item));
+            return byKey;
+        }, byKey -> byKey.keySet().containsAll(List.of(text, bytes, binary)));
+
+        for (Case c : cases) {
+            JsonNode letter = shown.get(c.key());
+            RecordMetadata origin = sent.get(c.key());
+            assertThat(letter.at("/source/topic").asText()).isEqualTo(TOPIC);
+            assertThat(letter.at("/source/partition").asInt()).isEqualTo(origin.partition());
+            assertThat(letter.at("/source/offset").asLong()).as("offset of %s", c.key()).isEqualTo(origin.offset());
+            assertThat(letter.get("size").asInt()).isEqualTo(c.value().length);
+            assertThat(letter.get("reason").asText()).as("reason of %s", c.key()).isNotBlank();
+            if (c.reasonContains() != null) {
+                assertThat(letter.get("reason").asText()).contains(c.reasonContains());
+            }
+            assertThat(letter.path("field").isMissingNode() ? null : letter.get("field").asText()).isEqualTo(c.field());
+            c.headers().forEach((name, value) -> assertThat(letter.at("/headers/" + name).asText()).as("header %s", name).isEqualTo(value));
+            assertThat(letter.get("headers").properties()).noneMatch(header -> header.getKey().startsWith("cube.dlq."));
+        }
+        assertThat(shown.get(text).get("value").asText()).isEqualTo("this is { not json");
+        assertThat(shown.get(text).has("valueBase64")).isFalse();
+        assertThat(shown.get(bytes).has("value")).isFalse();
+        assertThat(java.util.Base64.getDecoder().decode(shown.get(bytes).get("valueBase64").asText())).isEqualTo(notUtf8);
+
+        long offset = shown.get(binary).get("offset").asLong();
+        JsonNode before = json(manager.get("/api/v1/dead-letters?limit=1&before=" + offset).body());
+        assertThat(before.get("items")).singleElement().satisfies(item -> assertThat(item.get("offset").asLong()).isLessThan(offset));
+        assertThat(before.get("earlier").asLong()).isEqualTo(before.get("items").get(0).get("offset").asLong());
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aBinaryModeEventIsProjectedLikeAStructuredOne() throws Exception {
         String id = "binary-" + UUID.randomUUID();
         try (KafkaProducer<String, byte[]> producer = producer()) {

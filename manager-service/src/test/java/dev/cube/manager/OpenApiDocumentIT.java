@@ -59,7 +59,7 @@ class OpenApiDocumentIT {
 
     @BeforeAll
     static void start() {
-        cube = new IsolatedManager().startManager(Map.of("cube.manager.worker-ttl", "6s"));
+        cube = new IsolatedManager().startManager(Map.of("cube.manager.worker-ttl", "6s", "cube.manager.verify-settle", "2s"));
         // Answers while the projection starts: a 503 problem, when the test is early enough to see one.
         HttpResponse<String> first = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> record(cube.get("/api/v1/tasks")), response -> response.statusCode() == 200);
@@ -96,6 +96,16 @@ class OpenApiDocumentIT {
         assertThat(parsed.getOpenAPI().getInfo().getTitle()).isEqualTo("Cube");
 
         JsonNode document = new YAMLMapper().readTree(served.body());
+        // Bearer tokens (docs/security.md): the scheme, required by every operation, and the two refusals on each.
+        assertThat(document.at("/components/securitySchemes/bearer/type").asText()).isEqualTo("http");
+        assertThat(document.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
+        assertThat(document.at("/security/0").has("bearer")).as("the document's security requirement").isTrue();
+        document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            for (String refusal : List.of("401", "403")) {
+                assertThat(op.getValue().at("/responses/" + refusal + "/content").has("application/problem+json"))
+                        .as("%s %s documents %s as a problem", op.getKey(), path.getKey(), refusal).isTrue();
+            }
+        }));
         Schema page = schema(document, "#/components/schemas/TaskPage");
         assertThat(page.validate(Json.MAPPER.readTree("{\"items\":\"none\",\"nextOffset\":null}"))).as("a wrong body is caught").isNotEmpty();
         assertThat(page.validate(Json.MAPPER.readTree("{\"items\":[{\"id\":\"t\",\"state\":\"Sleepy\"}]}"))).as("a wrong state is caught").isNotEmpty();
@@ -146,6 +156,8 @@ class OpenApiDocumentIT {
         record(cube.get("/api/v1/tasks?asOf=" + Instant.now()));
         record(cube.get("/api/v1/tasks?state=sleepy"));
         record(cube.get("/api/v1/tasks?limit=0"));
+        record(cube.get("/api/v1/tasks?partial=true&limit=5"));
+        record(cube.get("/api/v1/tasks?partial=maybe"));
         record(cube.get("/api/v1/tasks/" + done + "/events"));
         record(cube.get("/api/v1/tasks/" + UUID.randomUUID() + "/events"));
         record(cube.get("/api/v1/tasks/" + done + "/history"));
@@ -163,6 +175,29 @@ class OpenApiDocumentIT {
         record(cube.get("/api/v1/events?type=completed&from=beginning&limit=1"));
         record(cube.get("/api/v1/events?limit=0"));
         record(cube.get("/api/v1/events?from=yesterday"));
+        record(cube.get("/api/v1/events?from=" + beforeRunning + "&limit=5"));
+
+        HttpResponse<String> letters = await().atMost(Duration.ofSeconds(30)).until(() -> cube.get("/api/v1/dead-letters"),
+                answer -> answer.statusCode() == 200 && answer.body().contains("this is { not json"));
+        record(letters);
+        record(cube.get("/api/v1/dead-letters?limit=1&before=" + json(letters).get("end").asLong()));
+        record(cube.get("/api/v1/dead-letters?limit=0"));
+        record(cube.get("/api/v1/dead-letters?before=last"));
+        HttpResponse<String> verdict = record(cube.post("/api/v1/projection/verify", ""));
+        assertThat(json(verdict).get("equal").asBoolean()).as(verdict.body()).isTrue();
+        // A task the live projection shows and the log never had: the check names it.
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cube.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.TASK_STATE.name(), "ghost", "{\"id\":\"ghost\",\"state\":\"Running\"}")).get();
+            JsonNode different = json(record(cube.post("/api/v1/projection/verify", "")));
+            assertThat(different.get("equal").asBoolean()).isFalse();
+            assertThat(different.get("differences")).singleElement().satisfies(d -> {
+                assertThat(d.get("task").asText()).isEqualTo("ghost");
+                assertThat(d.get("field").asText()).isEqualTo("task");
+                assertThat(d.get("rebuilt").asText()).isEqualTo("absent");
+            });
+            producer.send(new ProducerRecord<>(Topics.TASK_STATE.name(), "ghost", null)).get();
+        }
 
         record(cube.get("/api/v1/workers"));
         record(cube.get("/api/v1/workers/" + WORKER));

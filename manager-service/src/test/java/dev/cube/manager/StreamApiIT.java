@@ -233,6 +233,19 @@ class StreamApiIT {
         assertThat(rest.get("items").size()).isEqualTo(page.get("items").size() - 1);
         assertThat(rest.get("items").get(0).get("offset")).isEqualTo(page.get("items").get(1).get("offset"));
         assertThat(stops.get("items")).singleElement().satisfies(item -> assertThat(item.get("event").get("subject").asText()).isEqualTo(id));
+
+        // From an instant: exactly the events logged at or after it.
+        String at = page.get("items").get(1).get("logTime").asText();
+        JsonNode since = json(get("/api/v1/events?task=" + id + "&from=" + at, "application/json").body());
+        List<Long> expected = new ArrayList<>();
+        page.get("items").forEach(item -> {
+            if (!java.time.Instant.parse(item.get("logTime").asText()).isBefore(java.time.Instant.parse(at))) {
+                expected.add(item.get("offset").asLong());
+            }
+        });
+        List<Long> offsets = new ArrayList<>();
+        since.get("items").forEach(item -> offsets.add(item.get("offset").asLong()));
+        assertThat(offsets).isNotEmpty().isEqualTo(expected);
     }
 
     @Test

@@ -46,22 +46,20 @@ final class KafkaOutputJournal implements OutputJournal, AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private int partitions;
 
-    KafkaOutputJournal(String bootstrapServers, String workerId) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    KafkaOutputJournal(dev.cube.kafka.KafkaClientConfig kafka, String workerId) {
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "cube-worker-" + workerId + "-output",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)),
                 Topics.TASK_LOGS.keySerde().serializer(), Topics.TASK_LOGS.valueSerde().serializer());
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "cube-worker-" + workerId + "-output-tail",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20)),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 

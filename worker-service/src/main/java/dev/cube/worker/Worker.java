@@ -5,7 +5,9 @@ import dev.cube.events.WorkerEvent;
 import dev.cube.events.desired.DesiredAttempt;
 import dev.cube.events.desired.Revision;
 import dev.cube.events.topics.Topic;
+import dev.cube.events.origin.SigningSerializer;
 import dev.cube.events.topics.Topics;
+import dev.cube.kafka.KafkaClientConfig;
 import dev.cube.worker.output.OutputShipper;
 import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.stats.MachineStats;
@@ -135,8 +137,9 @@ public final class Worker implements AutoCloseable {
             throw new IllegalStateException("worker " + id() + " was already started");
         }
         startedAt = clock.instant();
-        producer = new KafkaProducer<>(producerProperties(), Topics.TASK_EVENTS.keySerde().serializer(), Topics.TASK_EVENTS.valueSerde().serializer());
-        outputJournal = new KafkaOutputJournal(settings.bootstrapServers(), id());
+        producer = new KafkaProducer<>(producerProperties(), Topics.TASK_EVENTS.keySerde().serializer(),
+                SigningSerializer.asWorker(Topics.TASK_EVENTS.valueSerde().serializer(), id(), settings.originKey()));
+        outputJournal = new KafkaOutputJournal(kafka(), id());
         output = new OutputShipper(id(), runtime, outputJournal, outputSettings, clock);
         supervisor = new Supervisor(id(), runtime, this::append, new Supervisor.Settings(settings.stopGrace(), settings.parallelism(),
                 settings.healthCheckTimeout(), settings.probeHost()), clock, output);
@@ -304,22 +307,24 @@ public final class Worker implements AutoCloseable {
 
     private Properties consumerProperties() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "cube-worker-" + id() + "-desired");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+        return kafka().clientProperties(p);
     }
 
     private Properties producerProperties() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "cube-worker-" + id() + "-events");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return p;
+        return kafka().clientProperties(p);
+    }
+
+    private KafkaClientConfig kafka() {
+        return new KafkaClientConfig(settings.bootstrapServers(), settings.kafkaProperties());
     }
 }

@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,10 +27,15 @@ import java.util.Objects;
  *                          address as seen from the worker's container when it runs in one
  *                          ({@code host.docker.internal} in docker-compose.yml)
  * @param parallelism       how many attempts may have an engine call (create, start, stop) under way at once
+ * @param kafkaProperties   the operator's Kafka client properties (SASL, TLS, ...), added to the worker's clients
+ *                          (see {@code dev.cube.kafka.KafkaClientConfig})
+ * @param originKey         this worker's origin key (base64, from {@code cube worker-key}), with which it signs what
+ *                          it writes so that the manager knows it comes from this worker; {@code null}: it signs nothing
  */
 public record WorkerSettings(String workerId, String bootstrapServers, String address, Capacity capacity,
                              Duration heartbeatInterval, Duration exitCheckInterval, Duration stopGrace,
-                             Duration healthCheckTimeout, String probeHost, int parallelism) {
+                             Duration healthCheckTimeout, String probeHost, int parallelism,
+                             Map<String, String> kafkaProperties, String originKey) {
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
     public static final Duration DEFAULT_EXIT_CHECK_INTERVAL = Duration.ofMillis(500);
@@ -57,6 +63,28 @@ public record WorkerSettings(String workerId, String bootstrapServers, String ad
             throw new IllegalArgumentException("the worker id '" + workerId + "' must be 1 to 253 letters, digits, '.', '_' or '-', starting with a letter or a digit");
         }
         parallelism = parallelism < 1 ? DEFAULT_PARALLELISM : parallelism;
+        kafkaProperties = Map.copyOf(kafkaProperties == null ? Map.of() : kafkaProperties);
+        originKey = originKey == null || originKey.isBlank() ? null : originKey.strip();
+    }
+
+    /** The same settings without Kafka client properties or an origin key. */
+    public WorkerSettings(String workerId, String bootstrapServers, String address, Capacity capacity,
+                          Duration heartbeatInterval, Duration exitCheckInterval, Duration stopGrace,
+                          Duration healthCheckTimeout, String probeHost, int parallelism) {
+        this(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace, healthCheckTimeout,
+                probeHost, parallelism, Map.of(), null);
+    }
+
+    /** The same settings with the operator's Kafka client properties (see {@code dev.cube.kafka.KafkaClientConfig}). */
+    public WorkerSettings withKafkaProperties(Map<String, String> properties) {
+        return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace,
+                healthCheckTimeout, probeHost, parallelism, properties, originKey);
+    }
+
+    /** The same settings, signing with {@code key} (base64), this worker's origin key. */
+    public WorkerSettings withOriginKey(String key) {
+        return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace,
+                healthCheckTimeout, probeHost, parallelism, kafkaProperties, key);
     }
 
     /** The same settings with the defaults for what came later than these fields. */
@@ -73,12 +101,12 @@ public record WorkerSettings(String workerId, String bootstrapServers, String ad
 
     public WorkerSettings withHeartbeatInterval(Duration interval) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, interval, exitCheckInterval, stopGrace,
-                healthCheckTimeout, probeHost, parallelism);
+                healthCheckTimeout, probeHost, parallelism, kafkaProperties, originKey);
     }
 
     public WorkerSettings withStopGrace(Duration grace) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, grace,
-                healthCheckTimeout, probeHost, parallelism);
+                healthCheckTimeout, probeHost, parallelism, kafkaProperties, originKey);
     }
 
     public WorkerSettings withProbeHost(String host) {

@@ -8,7 +8,6 @@ import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
 import dev.cube.events.WorkerEvent;
 import dev.cube.events.desired.DesiredAttempt;
-import dev.cube.events.desired.Revision;
 import dev.cube.events.spec.TaskSpec;
 import dev.cube.events.topics.Topics;
 import dev.cube.infra.SharedKafka;
@@ -18,8 +17,6 @@ import dev.cube.worker.runtime.ContainerStatus;
 import dev.cube.worker.runtime.DockerContainerRuntime;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -63,8 +60,6 @@ class WorkerIT {
     static String bootstrap;
     static DockerContainerRuntime runtime;
     static KafkaProducer<String, byte[]> desired;
-    /** The revisions the "fold" writes at, as if every event came from task-events partition 0. */
-    static final java.util.concurrent.atomic.AtomicLong revisions = new java.util.concurrent.atomic.AtomicLong(1_000_000);
     static EventLog log;
 
     String workerId;
@@ -130,24 +125,15 @@ class WorkerIT {
 
     /** The attempt leaves this worker's desired set, as the fold takes it out once it ended or moved. */
     long release(String taskId, int attempt) {
-        return write(workerId, DesiredAttempt.key(taskId, attempt), null, revisions.incrementAndGet());
+        return write(workerId, DesiredAttempt.key(taskId, attempt), null, DesiredWrites.nextRevision());
     }
 
     static long want(String worker, DesiredAttempt attempt) {
-        return write(worker, attempt.key(), attempt, revisions.incrementAndGet());
+        return write(worker, attempt.key(), attempt, DesiredWrites.nextRevision());
     }
 
     static long write(String worker, String key, DesiredAttempt value, long revision) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Revision.HEADER, new Revision(0, revision).bytes());
-        int partition = Worker.desiredPartition(worker, Topics.DESIRED_ATTEMPTS.partitions());
-        byte[] bytes = value == null ? null : Topics.DESIRED_ATTEMPTS.valueSerde().serializer().serialize(Topics.DESIRED_ATTEMPTS.name(), value);
-        try {
-            desired.send(new ProducerRecord<>(Topics.DESIRED_ATTEMPTS.name(), partition, key, bytes, headers)).get();
-        } catch (Exception e) {
-            throw new AssertionError("could not write a desired attempt", e);
-        }
-        return revision;
+        return DesiredWrites.write(desired, worker, key, value, revision);
     }
 
     static TaskSpec shell(String script) {
@@ -295,8 +281,10 @@ class WorkerIT {
         start(witness, 1, shell("exit 0"));
 
         await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(COMPLETED));
-        assertThat(log.typesOf(task)).containsExactly(RUNNING, COMPLETED);
-        assertThat(runtime.find(task, 1)).isEmpty();
+        await().during(Duration.ofSeconds(2)).atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(log.typesOf(task)).containsExactly(RUNNING, COMPLETED);
+            assertThat(runtime.find(task, 1)).isEmpty();
+        });
     }
 
     @Test
@@ -309,9 +297,12 @@ class WorkerIT {
         start(task, 1, httpServer());
         start(witness, 1, shell("sleep 30"));
 
-        await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(RUNNING));
-        assertThat(containersOf(task)).hasSize(1);
-        assertThat(log.about(task)).extracting(CubeEvent::id).containsOnly(task + "/1/running");
+        // Attempts start side by side (the worker's parallelism): the witness may run before the server.
+        await().atMost(PATIENCE).until(() -> log.typesOf(witness).contains(RUNNING) && log.typesOf(task).contains(RUNNING));
+        await().during(Duration.ofSeconds(2)).atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(containersOf(task)).hasSize(1);
+            assertThat(log.about(task)).extracting(CubeEvent::id).containsExactly(task + "/1/running");
+        });
     }
 
     @Test
@@ -325,8 +316,10 @@ class WorkerIT {
         start(witness, 1, shell("exit 0"));
 
         await().atMost(PATIENCE).until(() -> log.typesOf(witness), types -> types.contains(COMPLETED));
-        assertThat(log.about(foreign)).isEmpty();
-        assertThat(runtime.find(foreign, 1)).isEmpty();
+        await().during(Duration.ofSeconds(2)).atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(log.about(foreign)).isEmpty();
+            assertThat(runtime.find(foreign, 1)).isEmpty();
+        });
     }
 
     @Test

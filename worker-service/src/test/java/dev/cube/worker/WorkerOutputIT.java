@@ -2,7 +2,6 @@ package dev.cube.worker;
 
 import com.github.dockerjava.api.model.Container;
 import dev.cube.events.desired.DesiredAttempt;
-import dev.cube.events.desired.Revision;
 import dev.cube.events.output.OutputRecord;
 import dev.cube.events.spec.TaskSpec;
 import dev.cube.events.topics.Topics;
@@ -12,8 +11,6 @@ import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.runtime.DockerContainerRuntime;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +34,6 @@ class WorkerOutputIT {
 
     static final String IMAGE = "cube/busybox:local";
     static final Duration PATIENCE = Duration.ofSeconds(30);
-    static final AtomicLong revisions = new AtomicLong(2_000_000);
 
     static String bootstrap;
     static DockerContainerRuntime runtime;
@@ -86,23 +81,12 @@ class WorkerOutputIT {
     }
 
     void want(String taskId, TaskSpec spec) {
-        write(DesiredAttempt.key(taskId, 1), Topics.DESIRED_ATTEMPTS.valueSerde().serializer().serialize(Topics.DESIRED_ATTEMPTS.name(),
-                new DesiredAttempt(workerId, taskId, 1, DesiredAttempt.Goal.RUN, spec, false, null)));
+        DesiredWrites.write(desired, workerId, DesiredAttempt.key(taskId, 1),
+                new DesiredAttempt(workerId, taskId, 1, DesiredAttempt.Goal.RUN, spec, false, null), DesiredWrites.nextRevision());
     }
 
     void release(String taskId) {
-        write(DesiredAttempt.key(taskId, 1), null);
-    }
-
-    void write(String key, byte[] value) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Revision.HEADER, new Revision(0, revisions.incrementAndGet()).bytes());
-        int partition = Worker.desiredPartition(workerId, Topics.DESIRED_ATTEMPTS.partitions());
-        try {
-            desired.send(new ProducerRecord<>(Topics.DESIRED_ATTEMPTS.name(), partition, key, value, headers)).get();
-        } catch (Exception e) {
-            throw new AssertionError("could not write a desired attempt", e);
-        }
+        DesiredWrites.write(desired, workerId, DesiredAttempt.key(taskId, 1), null, DesiredWrites.nextRevision());
     }
 
     static List<OutputRecord> output(String taskId) {

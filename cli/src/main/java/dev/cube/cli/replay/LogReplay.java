@@ -57,8 +57,19 @@ public final class LogReplay {
 
     /** Reads {@code window} of the log, folds it, hands every step to {@code steps} and reports {@code progress}. */
     public static Result replay(String bootstrapServers, Window window, Consumer<Step> steps, EventLogReader.Progress progress) {
-        try (EventLogReader reader = new EventLogReader(bootstrapServers, "cube-replay")) {
-            LogFold fold = new LogFold(reader.partitionCount(), window.from().isEmpty());
+        return replay(dev.cube.kafka.KafkaClientConfig.of(bootstrapServers), window, steps, progress);
+    }
+
+    /** The same, with the operator's Kafka client settings. */
+    public static Result replay(dev.cube.kafka.KafkaClientConfig kafka, Window window, Consumer<Step> steps, EventLogReader.Progress progress) {
+        return replay(kafka, dev.cube.events.origin.OriginCheck.OFF, window, steps, progress);
+    }
+
+    /** The same, refusing by origin proof as the live projection does when {@code origins} has the cluster secret. */
+    public static Result replay(dev.cube.kafka.KafkaClientConfig kafka, dev.cube.events.origin.OriginCheck origins, Window window,
+                                Consumer<Step> steps, EventLogReader.Progress progress) {
+        try (EventLogReader reader = new EventLogReader(kafka, "cube-replay")) {
+            LogFold fold = new LogFold(reader.partitionCount(), window.from().isEmpty(), origins);
             Map<Integer, Long> start = window.task()
                     .map(id -> Map.of(reader.partitionOf(id), 0L))
                     .orElseGet(reader::beginning);

@@ -9,6 +9,7 @@ import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStatus;
 import dev.cube.events.wire.Json;
 import dev.cube.manager.history.EventLogReader;
+import dev.cube.manager.history.ProjectionCheck;
 import dev.cube.manager.history.Step;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,6 +53,14 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:CUBE_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
             description = "The Kafka cluster (env CUBE_KAFKA_BOOTSTRAP; default: ${DEFAULT-VALUE}).")
     String bootstrap;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:CUBE_KAFKA_CONFIG}",
+            description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...), as Kafka's own tools take with --command-config (env CUBE_KAFKA_CONFIG).")
+    java.nio.file.Path kafkaConfig;
+
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = "The cluster secret (default: env CUBE_SECURITY_CLUSTER_SECRET): with it, replay refuses what the manager refuses by origin proof, as the live projection does.")
+    java.nio.file.Path secretFile;
 
     @Option(names = "--from", paramLabel = "INSTANT", converter = InstantConverter.class,
             description = "Start reading at this log time (offsetsForTimes). Tasks submitted before it are not known: their events show 'unknown-start'.")
@@ -97,7 +106,7 @@ public final class ReplayCommand implements Callable<Integer> {
             if (from != null || to != null || asOf != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--verify reads the whole log: it takes no --from, --to or --as-of");
             }
-            ProjectionCheck.Report report = ProjectionCheck.run(bootstrap, settle, progress);
+            ProjectionCheck.Report report = ProjectionCheck.run(kafka(), origins(), settle, progress);
             print(out, ReplayViews.verify(report, output == Output.JSON));
             return report.equal() ? 0 : Cube.EXIT_FAILED;
         }
@@ -107,20 +116,38 @@ public final class ReplayCommand implements Callable<Integer> {
                         "--as-of gives the states at one instant: use --from/--to for a timeline instead");
             }
             LogReplay.Window window = new LogReplay.Window(Optional.empty(), Optional.ofNullable(asOf), Optional.ofNullable(task));
-            LogReplay.Result result = LogReplay.replay(bootstrap, window, step -> { }, progress);
+            LogReplay.Result result = LogReplay.replay(kafka(), origins(), window, step -> { }, progress);
             List<TaskState> states = result.states().values().stream().filter(s -> matches(s, wantedState)).toList();
             print(out, output == Output.JSON ? pretty(ReplayViews.statesJson(states)) : ReplayViews.statesTable(states));
             return 0;
         }
         LogReplay.Window window = new LogReplay.Window(Optional.ofNullable(from), Optional.ofNullable(to), Optional.ofNullable(task));
         List<Step> steps = new ArrayList<>();
-        LogReplay.replay(bootstrap, window, step -> {
+        LogReplay.replay(kafka(), origins(), window, step -> {
             if (step.state() == null ? wantedState == null && worker == null : matches(step.state(), wantedState)) {
                 steps.add(step);
             }
         }, progress);
         print(out, output == Output.JSON ? pretty(ReplayViews.stepsJson(steps)) : ReplayViews.stepsTable(steps, task == null));
         return 0;
+    }
+
+    /** With the cluster secret, replay refuses what the live projection refuses by origin proof. */
+    private dev.cube.events.origin.OriginCheck origins() {
+        try {
+            String secret = secretFile != null ? java.nio.file.Files.readString(secretFile).strip() : System.getenv("CUBE_SECURITY_CLUSTER_SECRET");
+            return dev.cube.events.origin.OriginCheck.withSecret(secret);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "cannot use the cluster secret: " + e.getMessage());
+        }
+    }
+
+    private dev.cube.kafka.KafkaClientConfig kafka() {
+        try {
+            return dev.cube.kafka.KafkaClientConfig.load(bootstrap, java.util.Map.of(), kafkaConfig);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private boolean matches(TaskState s, TaskStatus wantedState) {

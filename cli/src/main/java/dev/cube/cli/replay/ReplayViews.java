@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.wire.Json;
+import dev.cube.manager.history.ProjectionCheck;
 import dev.cube.manager.history.Step;
 
 import java.io.UncheckedIOException;

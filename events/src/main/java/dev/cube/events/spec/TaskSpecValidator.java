@@ -13,6 +13,10 @@ public final class TaskSpecValidator {
     public static final int MAX_COMMAND_ARGS = 256;
     public static final int MAX_ENTRIES = 256;
     public static final long MIN_MEMORY_MB = 6;
+    /** The most memory a task may ask for: 16 TiB, in MB. More is not a machine but an overflow waiting to happen. */
+    public static final long MAX_MEMORY_MB = 16L * 1024 * 1024;
+    /** The most disk a task may ask for: 1 PiB, in MB. */
+    public static final long MAX_DISK_MB = 1024L * 1024 * 1024;
     public static final String RESERVED_LABEL_PREFIX = "dev.cube.";
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
@@ -58,9 +62,13 @@ public final class TaskSpecValidator {
         }
         if (spec.memory() != null && (spec.memory() < 0 || (spec.memory() > 0 && spec.memory() < MIN_MEMORY_MB))) {
             out.add(new Violation(prefix + "memory", "must be 0 (no limit) or at least " + MIN_MEMORY_MB + " MB"));
+        } else if (spec.memory() != null && spec.memory() > MAX_MEMORY_MB) {
+            out.add(new Violation(prefix + "memory", "must be at most " + MAX_MEMORY_MB + " MB (16 TiB)"));
         }
         if (spec.disk() != null && spec.disk() < 0) {
             out.add(new Violation(prefix + "disk", "must not be negative"));
+        } else if (spec.disk() != null && spec.disk() > MAX_DISK_MB) {
+            out.add(new Violation(prefix + "disk", "must be at most " + MAX_DISK_MB + " MB (1 PiB)"));
         }
         checkEntries(spec.env(), prefix + "env", false, out);
         checkEntries(spec.labels(), prefix + "labels", true, out);

@@ -15,6 +15,10 @@ public final class EventRules {
 
     public static final int MAX_REASON_LENGTH = 4096;
     public static final int MAX_WORKER_ID_LENGTH = 253;
+    /** The most cores a worker may offer. */
+    public static final int MAX_CAPACITY_CPU = 1_000_000;
+    /** The most memory or disk a worker may offer or measure: 1 EiB, in MB (sums of many stay far from overflowing a long). */
+    public static final long MAX_CAPACITY_MB = 1024L * 1024 * 1024 * 1024;
     private static final java.util.regex.Pattern WORKER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_WORKER_ID_LENGTH - 1) + "}");
 
     private EventRules() {
@@ -60,6 +64,9 @@ public final class EventRules {
                 } else {
                     capacity(e.capacity(), out);
                 }
+                if (e.stats() != null) {
+                    stats(e.stats(), out);
+                }
             }
             case WorkerEvent.Left e -> workerId(e.workerId(), out);
             case WorkerEvent.Draining e -> workerId(e.workerId(), out);
@@ -85,14 +92,32 @@ public final class EventRules {
     }
 
     private static void capacity(WorkerEvent.Capacity capacity, List<Violation> out) {
-        if (!(capacity.cpu() >= 0) || capacity.cpu() > 1_000_000) {
-            out.add(new Violation("data.capacity.cpu", "must be between 0 and 1000000 cores"));
+        if (!(capacity.cpu() >= 0) || capacity.cpu() > MAX_CAPACITY_CPU) {
+            out.add(new Violation("data.capacity.cpu", "must be between 0 and " + MAX_CAPACITY_CPU + " cores"));
         }
-        if (capacity.memory() < 0) {
-            out.add(new Violation("data.capacity.memory", "must not be negative"));
+        if (capacity.memory() < 0 || capacity.memory() > MAX_CAPACITY_MB) {
+            out.add(new Violation("data.capacity.memory", "must be between 0 and " + MAX_CAPACITY_MB + " MB"));
         }
-        if (capacity.disk() < 0) {
-            out.add(new Violation("data.capacity.disk", "must not be negative"));
+        if (capacity.disk() < 0 || capacity.disk() > MAX_CAPACITY_MB) {
+            out.add(new Violation("data.capacity.disk", "must be between 0 and " + MAX_CAPACITY_MB + " MB"));
+        }
+    }
+
+    private static void stats(WorkerEvent.Stats stats, List<Violation> out) {
+        if (!(stats.cpuUsage() >= 0) || stats.cpuUsage() > 1) {
+            out.add(new Violation("data.stats.cpuUsage", "must be between 0 and 1"));
+        }
+        if (stats.memoryUsed() < 0 || stats.memoryUsed() > MAX_CAPACITY_MB) {
+            out.add(new Violation("data.stats.memoryUsed", "must be between 0 and " + MAX_CAPACITY_MB + " MB"));
+        }
+        if (stats.diskUsed() < 0 || stats.diskUsed() > MAX_CAPACITY_MB) {
+            out.add(new Violation("data.stats.diskUsed", "must be between 0 and " + MAX_CAPACITY_MB + " MB"));
+        }
+        if (!(stats.loadAverage() >= 0) || Double.isInfinite(stats.loadAverage())) {
+            out.add(new Violation("data.stats.loadAverage", "must be a number of at least 0"));
+        }
+        if (stats.containers() < 0) {
+            out.add(new Violation("data.stats.containers", "must not be negative"));
         }
     }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.EventType;
 import dev.cube.events.wire.Json;
 import dev.cube.manager.ManagerApplication;
-import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.read.TaskReads;
 import dev.cube.manager.stream.EventFeed;
 import dev.cube.manager.stream.EventFilter;
@@ -48,6 +47,10 @@ import java.util.Set;
  */
 @Controller("/api/v1/events")
 @Tag(name = "events")
+@ApiResponse(responseCode = "401", description = "the API asks for a bearer token (cube.security.tokens is set) and the request has none, or one it does not know",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@ApiResponse(responseCode = "403", description = "the token's role may not do this (viewer: reads; submitter: also submit and stop tasks; operator: everything)",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @Requires(property = ManagerApplication.ENABLED, value = "true")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class EventStreamController {
@@ -59,15 +62,15 @@ public class EventStreamController {
 
     private final TaskReads projection;
     private final Streams streams;
-    private final String bootstrapServers;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
     private final Duration keepAlive;
     private final Clock clock;
 
-    public EventStreamController(TaskReads projection, Streams streams, ManagerSettings settings, Clock clock,
+    public EventStreamController(TaskReads projection, Streams streams, dev.cube.kafka.KafkaClientConfig kafka, Clock clock,
                                  @Value("${cube.manager.events-keep-alive:15s}") Duration keepAlive) {
         this.projection = projection;
         this.streams = streams;
-        this.bootstrapServers = settings.bootstrapServers();
+        this.kafka = kafka;
         this.keepAlive = keepAlive;
         this.clock = clock;
     }
@@ -85,7 +88,7 @@ public class EventStreamController {
     @ApiResponse(responseCode = "503", description = "too many streamed answers are open; retry after Retry-After", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> events(@Parameter(description = "follow the log as Server-Sent Events", schema = @Schema(type = "boolean", defaultValue = "false"))
                                   @QueryValue(defaultValue = "false") String follow,
-                                  @Parameter(description = "beginning, end, or a cursor (a page's next, an SSE id) such as 0:42,1:17,2:88,3:5")
+                                  @Parameter(description = "beginning, end, a cursor (a page's next, an SSE id) such as 0:42,1:17,2:88,3:5, or an ISO-8601 instant (the first events logged at or after it)")
                                   @QueryValue(defaultValue = "") String from,
                                   @Parameter(description = "only this task's events") @QueryValue(defaultValue = "") String task,
                                   @Parameter(description = "only these event types, separated by commas (dev.cube.task.completed, task.completed or completed)")
@@ -106,7 +109,7 @@ public class EventStreamController {
         EventFeed.Start start = start(from, lastEventId, following, filter);
         Long first = filter.task() == null ? null : projection.firstOffset(filter.task()).orElse(null);
         if (following) {
-            return HttpResponse.ok(streams.open(() -> new FeedSource(new EventFeed(bootstrapServers, filter, workerTopics && filter.wantsWorkerTopics(),
+            return HttpResponse.ok(streams.open(() -> new FeedSource(new EventFeed(kafka, filter, workerTopics && filter.wantsWorkerTopics(),
                     start, first)))).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
         }
         int size;
@@ -118,7 +121,7 @@ public class EventStreamController {
         if (size < 1 || size > MAX_LIMIT) {
             throw new InvalidQueryException("limit", "must be a whole number from 1 to " + MAX_LIMIT);
         }
-        ObjectNode page = page(new EventFeed(bootstrapServers, filter, workerTopics && filter.wantsWorkerTopics(), start, first), size);
+        ObjectNode page = page(new EventFeed(kafka, filter, workerTopics && filter.wantsWorkerTopics(), start, first), size);
         return HttpResponse.ok(Json.MAPPER.writeValueAsString(page)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
@@ -152,12 +155,16 @@ public class EventStreamController {
             return new EventFeed.Start.At(Position.parse(lastEventId).orElseThrow(() -> new InvalidQueryException("Last-Event-ID",
                     "must be an id this stream sent, such as 0:42,1:17,2:88,3:5")));
         }
+        Instant at = from.isBlank() ? null : HistoryViews.parseInstant(from);
+        if (at != null) {
+            return new EventFeed.Start.Time(at);
+        }
         return switch (from.trim().toLowerCase(Locale.ROOT)) {
             case "" -> following && filter.task() == null ? new EventFeed.Start.End() : new EventFeed.Start.Beginning();
             case "beginning" -> new EventFeed.Start.Beginning();
             case "end" -> new EventFeed.Start.End();
             default -> new EventFeed.Start.At(Position.parse(from).orElseThrow(() -> new InvalidQueryException("from",
-                    "must be beginning, end, or a cursor such as 0:42,1:17,2:88,3:5")));
+                    "must be beginning, end, a cursor such as 0:42,1:17,2:88,3:5, or an ISO-8601 instant")));
         };
     }
 

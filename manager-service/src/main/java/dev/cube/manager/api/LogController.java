@@ -4,7 +4,6 @@ import dev.cube.events.output.OutputRecord;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.topics.Topics;
 import dev.cube.manager.ManagerApplication;
-import dev.cube.manager.ManagerSettings;
 import dev.cube.manager.output.AttemptOutput;
 import dev.cube.manager.output.OutputFollow;
 import dev.cube.manager.read.ProjectionUnavailableException;
@@ -45,6 +44,10 @@ import java.util.List;
  */
 @Controller("/api/v1/tasks")
 @Tag(name = "tasks")
+@ApiResponse(responseCode = "401", description = "the API asks for a bearer token (cube.security.tokens is set) and the request has none, or one it does not know",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@ApiResponse(responseCode = "403", description = "the token's role may not do this (viewer: reads; submitter: also submit and stop tasks; operator: everything)",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @Requires(property = ManagerApplication.ENABLED, value = "true")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class LogController {
@@ -57,15 +60,15 @@ public class LogController {
 
     private final TaskReads projection;
     private final Streams streams;
-    private final String bootstrapServers;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
     private final Duration endGrace;
     private final Clock clock;
 
-    public LogController(TaskReads projection, Streams streams, ManagerSettings settings, Clock clock,
+    public LogController(TaskReads projection, Streams streams, dev.cube.kafka.KafkaClientConfig kafka, Clock clock,
                          @Value("${cube.manager.logs-end-grace:10s}") Duration endGrace) {
         this.projection = projection;
         this.streams = streams;
-        this.bootstrapServers = settings.bootstrapServers();
+        this.kafka = kafka;
         this.endGrace = endGrace;
         this.clock = clock;
     }
@@ -113,7 +116,7 @@ public class LogController {
         Instant placed = wanted == task.attempt() && task.scheduledAt() != null ? task.scheduledAt() : task.submittedAt();
         Instant notBefore = (placed == null ? Instant.EPOCH : placed).minus(CLOCK_SKEW);
         boolean json = request.getHeaders().accept().stream().anyMatch(type -> type.getName().equals(NDJSON));
-        Flux<String> body = streams.open(() -> new LogSource(new AttemptOutput(bootstrapServers, id, wanted, notBefore), id, wanted,
+        Flux<String> body = streams.open(() -> new LogSource(new AttemptOutput(kafka, id, wanted, notBefore), id, wanted,
                 only, json, following, seen));
         return HttpResponse.ok(body).contentType(json ? NDJSON : MediaType.TEXT_PLAIN + ";charset=utf-8");
     }

@@ -13,7 +13,9 @@ import dev.cube.events.wire.InvalidEventException;
 import dev.cube.events.wire.TaskSpecCodec;
 import dev.cube.manager.EventPublisher;
 import dev.cube.manager.ManagerApplication;
-import dev.cube.manager.ManagerSettings;
+import dev.cube.manager.cluster.LocalStores;
+import dev.cube.manager.cluster.NotHeldHereException;
+import dev.cube.manager.history.AsOfReads;
 import dev.cube.manager.history.Step;
 import dev.cube.manager.history.TaskHistory;
 import dev.cube.manager.read.ProjectionUnavailableException;
@@ -41,12 +43,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.annotation.PreDestroy;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -60,6 +62,10 @@ import java.util.UUID;
 @Requires(property = ManagerApplication.ENABLED, value = "true")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "tasks")
+@ApiResponse(responseCode = "401", description = "the API asks for a bearer token (cube.security.tokens is set) and the request has none, or one it does not know",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@ApiResponse(responseCode = "403", description = "the token's role may not do this (viewer: reads; submitter: also submit and stop tasks; operator: everything)",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class TaskController {
 
     static final String SOURCE = "/cube/api";
@@ -69,13 +75,28 @@ public class TaskController {
     private final EventPublisher publisher;
     private final TaskReads projection;
     private final TaskHistory history;
+    private final AsOfReads asOfReads;
     private final Clock clock;
 
-    public TaskController(EventPublisher publisher, TaskReads projection, ManagerSettings settings, Clock clock) {
+    public TaskController(EventPublisher publisher, TaskReads projection, LocalStores local, dev.cube.kafka.KafkaClientConfig kafka,
+                          dev.cube.events.origin.OriginCheck origins, Clock clock) {
         this.publisher = publisher;
         this.projection = projection;
-        this.history = new TaskHistory(settings.bootstrapServers());
+        this.history = new TaskHistory(kafka, origins);
+        this.asOfReads = new AsOfReads(kafka, origins, projection, (partition, sink) -> {
+            try {
+                local.foldedOf(partition, sink);
+                return true;
+            } catch (NotHeldHereException e) {
+                return false;
+            }
+        });
         this.clock = clock;
+    }
+
+    @PreDestroy
+    void close() {
+        asOfReads.close();
     }
 
     @Post
@@ -106,11 +127,14 @@ public class TaskController {
     }
 
     @Get
-    @Operation(operationId = "listTasks", summary = "List tasks", description = "In task-id order, from the projection's store; with asOf, as they were at that instant, folded from the log.")
-    @ApiResponse(responseCode = "200", description = "a page of tasks")
+    @Operation(operationId = "listTasks", summary = "List tasks",
+            description = "In task-id order across every partition, whichever manager instance holds it, with how many match in all; "
+                    + "with asOf, as they were at that instant, folded from the log.")
+    @ApiResponse(responseCode = "200", description = "a page of tasks (partial only when asked for with partial=true)")
     @ApiResponse(responseCode = "400", description = "a query parameter is invalid (errors[].field names it)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "503", description = "the store is starting, restoring or rebalancing; retry after Retry-After",
+    @ApiResponse(responseCode = "503", description = "the store is starting, restoring or rebalancing, or no instance can answer for some "
+            + "partition (and partial is not true); retry after Retry-After",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public TaskPage list(
             @Parameter(description = "only tasks in this observed state, in any letter case") @QueryValue @Nullable String state,
@@ -119,7 +143,10 @@ public class TaskController {
             @Parameter(description = "at most this many tasks", schema = @Schema(type = "integer", minimum = "1", maximum = "" + MAX_LIMIT,
                     defaultValue = "" + DEFAULT_LIMIT)) @QueryValue @Nullable String limit,
             @Parameter(description = "an ISO-8601 instant: the tasks as they were then", schema = @Schema(type = "string", format = "date-time"))
-            @QueryValue @Nullable String asOf) {
+            @QueryValue @Nullable String asOf,
+            @Parameter(description = "true: when some partition has no instance that can answer, the tasks of the others, "
+                    + "saying which partitions are missing, instead of a 503", schema = @Schema(type = "boolean", defaultValue = "false"))
+            @QueryValue @Nullable String partial) {
         TaskStatus wanted = null;
         if (state != null && !state.isBlank()) {
             wanted = parseState(state);
@@ -135,32 +162,14 @@ public class TaskController {
         if (size == null) {
             throw ProblemException.invalidQuery("limit", "must be a whole number from 1 to " + MAX_LIMIT);
         }
+        boolean partialOk = partial != null && partial.strip().equalsIgnoreCase("true");
+        if (partial != null && !partialOk && !partial.isBlank() && !partial.strip().equalsIgnoreCase("false")) {
+            throw ProblemException.invalidQuery("partial", "must be true or false");
+        }
         if (asOf != null && !asOf.isBlank()) {
-            return page(history.allAsOf(instant(asOf)).values().iterator(), wanted, from, size);
+            return TaskPage.of(asOfReads.all(instant(asOf)).values().iterator(), wanted, from, size);
         }
-        TaskStatus filter = wanted;
-        return projection.readAll(all -> page(all, filter, from, size));
-    }
-
-    private static TaskPage page(Iterator<TaskState> all, TaskStatus wanted, int from, int size) {
-        List<TaskView> items = new ArrayList<>();
-        int matched = 0;
-        boolean more = false;
-        while (all.hasNext()) {
-            TaskState task = all.next();
-            if (wanted != null && task.state() != wanted) {
-                continue;
-            }
-            if (matched++ < from) {
-                continue;
-            }
-            if (items.size() == size) {
-                more = true;
-                break;
-            }
-            items.add(TaskView.of(task));
-        }
-        return new TaskPage(items, more ? from + size : null);
+        return TaskPage.of(projection.list(wanted, from, size, partialOk), from, size);
     }
 
     @Get("/{id}")
@@ -177,8 +186,7 @@ public class TaskController {
                         @QueryValue @Nullable String asOf) {
         if (asOf != null && !asOf.isBlank()) {
             Instant at = instant(asOf);
-            Long first = projection.firstOffset(id).orElse(null);
-            TaskState then = first == null ? null : history.asOf(id, first, at).map(TaskState::forReaders).orElse(null);
+            TaskState then = asOfReads.task(id, at).orElse(null);
             if (then == null) {
                 throw ProblemException.notFound("no task " + id + " as of " + at);
             }

@@ -31,6 +31,10 @@ import java.util.Comparator;
 @Requires(property = ManagerApplication.ENABLED, value = "true")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "workers")
+@ApiResponse(responseCode = "401", description = "the API asks for a bearer token (cube.security.tokens is set) and the request has none, or one it does not know",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@ApiResponse(responseCode = "403", description = "the token's role may not do this (viewer: reads; submitter: also submit and stop tasks; operator: everything)",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class WorkerController {
 
     private final WorkerReads workers;

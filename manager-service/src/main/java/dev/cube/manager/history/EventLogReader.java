@@ -2,6 +2,7 @@ package dev.cube.manager.history;
 
 import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
+import dev.cube.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,13 +62,20 @@ public final class EventLogReader implements AutoCloseable {
     private final int partitions;
 
     public EventLogReader(String bootstrapServers, String clientId) {
-        this(bootstrapServers, clientId, Topics.TASK_EVENTS.name());
+        this(KafkaClientConfig.of(bootstrapServers), clientId, Topics.TASK_EVENTS.name());
+    }
+
+    public EventLogReader(KafkaClientConfig kafka, String clientId) {
+        this(kafka, clientId, Topics.TASK_EVENTS.name());
     }
 
     public EventLogReader(String bootstrapServers, String clientId, String topic) {
+        this(KafkaClientConfig.of(bootstrapServers), clientId, topic);
+    }
+
+    public EventLogReader(KafkaClientConfig kafka, String clientId, String topic) {
         this.topic = topic;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
@@ -75,12 +83,12 @@ public final class EventLogReader implements AutoCloseable {
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20,
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024,
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId),
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId)),
                 new StringDeserializer(), new ByteArrayDeserializer());
         var found = consumer.partitionsFor(topic);
         if (found == null || found.isEmpty()) {
             consumer.close();
-            throw new IllegalStateException("no topic " + topic + " on " + bootstrapServers);
+            throw new IllegalStateException("no topic " + topic + " on " + kafka.bootstrapServers());
         }
         this.partitions = found.size();
     }
@@ -101,6 +109,17 @@ public final class EventLogReader implements AutoCloseable {
             start.put(p, 0L);
         }
         return start;
+    }
+
+    /** Where each partition's committed records end now (the offset the next one will take). */
+    public Map<Integer, Long> ends() {
+        List<TopicPartition> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(new TopicPartition(topic, p));
+        }
+        Map<Integer, Long> out = new HashMap<>();
+        consumer.endOffsets(all).forEach((tp, offset) -> out.put(tp.partition(), offset));
+        return out;
     }
 
     /** On each of {@code wanted}, the first offset whose log time is at or after {@code time} (the end when none is). */

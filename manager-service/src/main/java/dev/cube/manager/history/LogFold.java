@@ -23,6 +23,7 @@ public final class LogFold {
     private final int partitions;
     private final boolean fromTheStart;
     private final Map<String, TaskState> states = new HashMap<>();
+    private final dev.cube.events.origin.OriginCheck origins;
 
     /**
      * @param partitions   how many partitions {@code cube.task-events} has
@@ -30,8 +31,14 @@ public final class LogFold {
      *                     task not seen yet is {@link Outcome#UNKNOWN_START} rather than rejected
      */
     public LogFold(int partitions, boolean fromTheStart) {
+        this(partitions, fromTheStart, dev.cube.events.origin.OriginCheck.OFF);
+    }
+
+    /** @param origins with a cluster secret, refuses what the live fold refuses by origin proof ({@link dev.cube.events.origin.OriginPolicy}) */
+    public LogFold(int partitions, boolean fromTheStart, dev.cube.events.origin.OriginCheck origins) {
         this.partitions = partitions;
         this.fromTheStart = fromTheStart;
+        this.origins = origins;
     }
 
     public Step apply(LoggedEvent record) {
@@ -51,6 +58,15 @@ public final class LogFold {
         TaskState before = states.get(key);
         if (before == null && !fromTheStart && !(event.data() instanceof TaskEvent.Submitted)) {
             return new Step(record, key, event, Outcome.UNKNOWN_START, "the task was submitted before the start of this read", null);
+        }
+        if (origins.enabled()) {
+            org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            record.headers().forEach(headers::add);
+            var refusal = dev.cube.events.origin.OriginPolicy.refusal(event,
+                    origins.origin(dev.cube.events.topics.Topics.TASK_EVENTS.name(), headers, record.value()), before);
+            if (refusal.isPresent()) {
+                return new Step(record, key, event, Outcome.REJECTED, refusal.get(), before);
+            }
         }
         Evolution evolution = TaskStateMachine.evolve(before, event);
         return switch (evolution) {

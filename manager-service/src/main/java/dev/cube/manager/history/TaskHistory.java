@@ -16,10 +16,21 @@ import java.util.TreeMap;
  */
 public final class TaskHistory {
 
-    private final String bootstrapServers;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
+    private final dev.cube.events.origin.OriginCheck origins;
 
     public TaskHistory(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+        this(dev.cube.kafka.KafkaClientConfig.of(bootstrapServers));
+    }
+
+    public TaskHistory(dev.cube.kafka.KafkaClientConfig kafka) {
+        this(kafka, dev.cube.events.origin.OriginCheck.OFF);
+    }
+
+    /** Folds as the live projection does, refusing by origin proof with {@code origins}' secret. */
+    public TaskHistory(dev.cube.kafka.KafkaClientConfig kafka, dev.cube.events.origin.OriginCheck origins) {
+        this.kafka = kafka;
+        this.origins = origins;
     }
 
     /** Every record of the task from {@code firstOffset} on its partition, up to the end of the log as it is now. */
@@ -38,16 +49,16 @@ public final class TaskHistory {
      * {@code asOf} (every partition from offset 0): use it for investigations, not in a loop.
      */
     public Map<String, TaskState> allAsOf(Instant asOf) {
-        try (EventLogReader reader = new EventLogReader(bootstrapServers, "cube-manager-as-of")) {
-            LogFold fold = new LogFold(reader.partitionCount(), true);
+        try (EventLogReader reader = new EventLogReader(kafka, "cube-manager-as-of")) {
+            LogFold fold = new LogFold(reader.partitionCount(), true, origins);
             reader.read(reader.beginning(), Optional.of(asOf), fold::apply, EventLogReader.Progress.NONE);
             return new TreeMap<>(fold.states());
         }
     }
 
     private List<Step> steps(String taskId, long firstOffset, Optional<Instant> until) {
-        try (EventLogReader reader = new EventLogReader(bootstrapServers, "cube-manager-history")) {
-            LogFold fold = new LogFold(reader.partitionCount(), true);
+        try (EventLogReader reader = new EventLogReader(kafka, "cube-manager-history")) {
+            LogFold fold = new LogFold(reader.partitionCount(), true, origins);
             List<Step> steps = new ArrayList<>();
             reader.read(Map.of(reader.partitionOf(taskId), firstOffset), until, record -> {
                 if (taskId.equals(record.key())) {

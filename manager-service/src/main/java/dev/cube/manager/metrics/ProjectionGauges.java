@@ -1,12 +1,12 @@
 package dev.cube.manager.metrics;
 
 import dev.cube.core.worker.WorkerState;
-import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStatus;
 import dev.cube.events.topics.Topics;
 import dev.cube.manager.ManagerApplication;
+import dev.cube.manager.cluster.LocalStores;
+import dev.cube.manager.projection.ProjectionRunner;
 import dev.cube.manager.read.ProjectionUnavailableException;
-import dev.cube.manager.read.TaskReads;
 import dev.cube.manager.read.WorkerReads;
 import dev.cube.manager.projection.ProjectionProgress;
 import io.micrometer.core.instrument.Gauge;
@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,8 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <table>
  *   <caption>Meters (Prometheus names)</caption>
- *   <tr><td>{@code cube_tasks{state}}</td><td>tasks in each observed state, as this manager's reads see them</td></tr>
- *   <tr><td>{@code cube_workers{status}}</td><td>workers ready, draining, left, lost</td></tr>
+ *   <tr><td>{@code cube_tasks{state}}</td><td>tasks in each observed state in the task partitions this manager folds (the
+ *   active copies it holds): with several managers, sum them for the whole projection</td></tr>
+ *   <tr><td>{@code cube_workers{status}}</td><td>workers ready, draining, left, lost (every manager reports all of them,
+ *   from the placement stage's copy, wherever it is)</td></tr>
  *   <tr><td>{@code cube_worker_heartbeat_age_seconds{worker}}</td><td>the manager's clock minus the log time (the broker's) of the worker's last heartbeat, at the scrape</td></tr>
  *   <tr><td>{@code cube_projection_lag_records{topic}}</td><td>records of each input topic not yet read by the projection (Kafka's consumer lag, at its last fetch)</td></tr>
  *   <tr><td>{@code cube_projection_caught_up}</td><td>1 once the projection has caught up (what readiness says), else 0</td></tr>
@@ -49,21 +50,24 @@ final class ProjectionGauges {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionGauges.class);
     private static final List<String> WORKER_STATUSES = List.of("ready", "draining", "left", "lost");
 
-    private final TaskReads tasks;
+    private final LocalStores tasks;
+    private final ProjectionRunner projection;
     private final WorkerReads workers;
     private final Clock clock;
     private final Map<TaskStatus, AtomicLong> byState = new EnumMap<>(TaskStatus.class);
     private final MultiGauge workersByStatus;
     private final MultiGauge heartbeatAge;
 
-    ProjectionGauges(MeterRegistry registry, TaskReads tasks, WorkerReads workers, ProjectionProgress progress, Clock clock) {
+    ProjectionGauges(MeterRegistry registry, LocalStores tasks, ProjectionRunner projection, WorkerReads workers, ProjectionProgress progress,
+                     Clock clock) {
         this.tasks = tasks;
+        this.projection = projection;
         this.workers = workers;
         this.clock = clock;
         for (TaskStatus state : TaskStatus.values()) {
             AtomicLong count = new AtomicLong();
             byState.put(state, count);
-            Gauge.builder("cube.tasks", count, AtomicLong::get).description("Tasks in this observed state").tag("state", state.name()).register(registry);
+            Gauge.builder("cube.tasks", count, AtomicLong::get).description("Tasks in this observed state, in the partitions this manager folds").tag("state", state.name()).register(registry);
         }
         workersByStatus = MultiGauge.builder("cube.workers").description("Workers by status, as the placement stage folded them").register(registry);
         heartbeatAge = MultiGauge.builder("cube.worker.heartbeat.age").baseUnit("seconds")
@@ -80,7 +84,7 @@ final class ProjectionGauges {
     @Scheduled(fixedDelay = "${cube.manager.metrics-interval:15s}", initialDelay = "1s")
     void refresh() {
         try {
-            Map<TaskStatus, Long> counts = tasks.readAll(ProjectionGauges::count);
+            Map<TaskStatus, Long> counts = tasks.countsOfActivePartitions(projection.taskPartitions());
             byState.forEach((state, gauge) -> gauge.set(counts.getOrDefault(state, 0L)));
             List<WorkerReads.WorkerView> all = workers.workers();
             Map<String, Long> statuses = new TreeMap<>();
@@ -106,11 +110,4 @@ final class ProjectionGauges {
         }
     }
 
-    private static Map<TaskStatus, Long> count(Iterator<TaskState> all) {
-        Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
-        while (all.hasNext()) {
-            counts.merge(all.next().state(), 1L, Long::sum);
-        }
-        return counts;
-    }
 }

@@ -38,15 +38,14 @@ public final class AttemptOutput implements AutoCloseable {
     private long seen;
     private boolean ended;
 
-    public AttemptOutput(String bootstrapServers, String taskId, int attempt, Instant notBefore) {
+    public AttemptOutput(dev.cube.kafka.KafkaClientConfig kafka, String taskId, int attempt, Instant notBefore) {
         this.taskId = taskId;
         this.attempt = attempt;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "cube-manager-logs",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100)),
                 new StringDeserializer(), new ByteArrayDeserializer());
         try {
             var infos = consumer.partitionsFor(Topics.TASK_LOGS.name());

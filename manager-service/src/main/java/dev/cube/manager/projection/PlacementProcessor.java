@@ -12,6 +12,9 @@ import dev.cube.core.worker.WorkerState;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.ManagerEvent;
 import dev.cube.events.WorkerEvent;
+import dev.cube.events.origin.OriginCheck;
+import dev.cube.events.origin.OriginPolicy;
+import dev.cube.events.origin.OriginProof;
 import dev.cube.events.topics.Topics;
 import dev.cube.events.wire.CloudEventCodec;
 import dev.cube.events.wire.InvalidEventException;
@@ -56,6 +59,7 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
     private final String controlTopic;
     private final ProjectionObserver observer;
     private final PromptCommit promptCommit;
+    private final OriginCheck origins;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, WorkerState> workers;
@@ -65,6 +69,13 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
 
     PlacementProcessor(PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval, String controlTopic,
                        ProjectionObserver observer, Duration promptCommit) {
+        this(settings, scheduler, retryInterval, controlTopic, observer, promptCommit, OriginCheck.OFF);
+    }
+
+    /** @param origins checks who wrote each worker record: one its writer may not say ({@link OriginPolicy}) is dead-lettered */
+    PlacementProcessor(PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval, String controlTopic,
+                       ProjectionObserver observer, Duration promptCommit, OriginCheck origins) {
+        this.origins = origins;
         this.promptCommit = new PromptCommit(promptCommit);
         this.stage = new PlacementStage(settings, scheduler);
         this.retryInterval = retryInterval;
@@ -125,8 +136,9 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
 
     private void workerRecord(Record<String, byte[]> record, Instant logTime, boolean clock) {
         if (record.value() == null) {
-            // A tombstone removes nothing: what the log said of a worker stands until the log says otherwise.
-            LOG.info("ignoring a tombstone for {} on {}", record.key(), context.recordMetadata().map(RecordMetadata::topic).orElse("?"));
+            // A tombstone removes nothing: what the log said of a worker stands until the log says otherwise. Cube writes none.
+            TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, null,
+                    "a tombstone removes nothing: a worker leaves with dev.cube.worker.left, or is declared lost by the manager");
             return;
         }
         CubeEvent event;
@@ -143,6 +155,14 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
             TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, "subject",
                     "the record key '" + record.key() + "' must equal the event subject '" + event.subject() + "'");
             return;
+        }
+        if (origins.enabled()) {
+            var refusal = OriginPolicy.refusal(event, origins.origin(context.recordMetadata().orElseThrow().topic(), record.headers(), record.value()), null);
+            if (refusal.isPresent()) {
+                TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.REJECTED, OriginProof.ORIGIN_HEADER,
+                        "refused " + event.type().typeName() + " " + event.id() + ": " + refusal.get());
+                return;
+            }
         }
         switch (event.data()) {
             case ManagerEvent.Tick ignored when clock -> persist(stage.onWorkersRecord(null, logTime));

@@ -33,6 +33,17 @@ public interface ProjectionObserver {
     default void caughtUp(int partition) {
     }
 
+    /**
+     * Every record of {@code partition} up to {@code offset} is folded into the task-state store (reads
+     * see it). Told once per batch of the fold, so it may lag by a batch; never ahead.
+     */
+    default void foldedThrough(int partition, long offset) {
+    }
+
+    /** The fold of {@code partition} stopped here (the partition moved away, or the manager stops). */
+    default void foldStopped(int partition) {
+    }
+
     /** One record of {@code cube.task-events} folded. */
     default void folded(Outcome outcome) {
     }
@@ -69,6 +80,16 @@ public interface ProjectionObserver {
             @Override
             public void caughtUp(int partition) {
                 each(o -> o.caughtUp(partition));
+            }
+
+            @Override
+            public void foldedThrough(int partition, long offset) {
+                each(o -> o.foldedThrough(partition, offset));
+            }
+
+            @Override
+            public void foldStopped(int partition) {
+                each(o -> o.foldStopped(partition));
             }
 
             @Override

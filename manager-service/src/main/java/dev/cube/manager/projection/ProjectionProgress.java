@@ -5,6 +5,7 @@ import dev.cube.events.topics.Topics;
 import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.ManagerSettings;
+import dev.cube.manager.read.FoldPositions;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -39,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 @Requires(property = ManagerApplication.ENABLED, value = "true")
-public final class ProjectionProgress implements ProjectionObserver {
+public final class ProjectionProgress implements ProjectionObserver, FoldPositions {
 
     /** The consumer metric Kafka keeps per partition: records between the consumer's position and the end it may read. */
     private static final String LAG_METRIC = "records-lag";
@@ -66,18 +68,47 @@ public final class ProjectionProgress implements ProjectionObserver {
     }
 
     private final Provider<ProjectionRunner> runner;
-    private final ManagerSettings settings;
+    private final dev.cube.kafka.KafkaClientConfig kafka;
     private final Set<Integer> caughtUp = ConcurrentHashMap.newKeySet();
+    /** Per partition folded here: the offset of its last record when a read first asked, since the fold started. */
+    private final Map<Integer, Long> sinceStart = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> foldedThrough = new ConcurrentHashMap<>();
     private volatile int partitions;
 
-    ProjectionProgress(Provider<ProjectionRunner> runner, ManagerSettings settings) {
+    ProjectionProgress(Provider<ProjectionRunner> runner, dev.cube.kafka.KafkaClientConfig kafka) {
         this.runner = runner;
-        this.settings = settings;
+        this.kafka = kafka;
     }
 
     @Override
     public void foldStarted(int partition) {
         caughtUp.remove(partition);
+        foldedThrough.remove(partition);
+        sinceStart.remove(partition);
+    }
+
+    @Override
+    public void foldStopped(int partition) {
+        foldedThrough.remove(partition);
+        sinceStart.remove(partition);
+    }
+
+    @Override
+    public boolean caughtUpSinceStart(int partition, java.util.function.LongSupplier lastRecordNow) {
+        Long target = sinceStart.computeIfAbsent(partition, p -> lastRecordNow.getAsLong());
+        Long through = foldedThrough.get(partition);
+        return target < 0 || (through != null && through >= target);
+    }
+
+    @Override
+    public void foldedThrough(int partition, long offset) {
+        foldedThrough.put(partition, offset);
+    }
+
+    @Override
+    public OptionalLong foldedThrough(int partition) {
+        Long offset = foldedThrough.get(partition);
+        return offset == null ? OptionalLong.empty() : OptionalLong.of(offset);
     }
 
     @Override
@@ -87,7 +118,10 @@ public final class ProjectionProgress implements ProjectionObserver {
 
     /** The progress now; cheap enough to ask at every health check and scrape. */
     public Progress progress() {
-        KafkaStreams streams = runner.get().streams();
+        KafkaStreams streams = runner.get().streams().orElse(null);
+        if (streams == null) {
+            return new Progress(KafkaStreams.State.CREATED.name(), Set.of(), Set.of(), false, false, Map.of());
+        }
         KafkaStreams.State state = streams.state();
         Set<Integer> folding = new TreeSet<>();
         boolean placementHere = false;
@@ -108,7 +142,7 @@ public final class ProjectionProgress implements ProjectionObserver {
 
     private int partitions() {
         if (partitions == 0) {
-            partitions = TopicSetup.partitionCount(settings.bootstrapServers(), Topics.TASK_EVENTS.name());
+            partitions = TopicSetup.partitionCount(kafka, Topics.TASK_EVENTS.name());
         }
         return partitions;
     }

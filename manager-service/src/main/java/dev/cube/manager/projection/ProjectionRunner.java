@@ -1,178 +1,165 @@
 package dev.cube.manager.projection;
 
-import dev.cube.core.placement.Allocation;
 import dev.cube.core.placement.PlacementStage;
 import dev.cube.core.placement.Scheduler;
-import dev.cube.core.worker.WorkerState;
-import dev.cube.events.state.TaskState;
+import dev.cube.events.origin.OriginCheck;
 import dev.cube.events.topics.Topic;
 import dev.cube.events.topics.Topics;
+import dev.cube.kafka.KafkaClientConfig;
 import dev.cube.kafka.LogEnds;
 import dev.cube.kafka.TopicSetup;
 import dev.cube.manager.ManagerApplication;
 import dev.cube.manager.ManagerSettings;
-import dev.cube.manager.read.ProjectionUnavailableException;
-import dev.cube.manager.read.TaskReads;
-import dev.cube.manager.read.WorkerReads;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
- * Runs the projection's Kafka Streams application for as long as the manager runs, and answers the
- * read side ({@link TaskReads}, {@link WorkerReads}) from its stores.
+ * Runs the projection's Kafka Streams application for as long as the manager runs. It makes sure the
+ * topics exist and are laid out as Cube needs them when the manager starts, and starts Streams once the
+ * HTTP server listens, so that the endpoint it advertises to the other instances
+ * ({@code application.server}) is the one they can call. Each instance is a static member of the group
+ * ({@code group.instance.id}, {@link ManagerSettings#instanceIdOrDefault}), keeps standby copies of the
+ * others' stores, and leaves the group at once when it stops. The reads themselves are answered by
+ * {@code dev.cube.manager.cluster.RoutedReads}, which asks whichever instance holds each partition.
  */
 @Context
 @Requires(property = ManagerApplication.ENABLED, value = "true")
-public final class ProjectionRunner implements TaskReads, WorkerReads {
+public final class ProjectionRunner implements ApplicationEventListener<ServerStartupEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionRunner.class);
 
-    private final KafkaStreams streams;
+    private final ManagerSettings settings;
+    private final KafkaClientConfig kafka;
+    private final OriginCheck origins;
+    private final List<ProjectionObserver> observers;
+    private final int partitions;
+    private final Map<Integer, Long> lastRecordAtStart;
+    private volatile KafkaStreams streams;
+    private volatile HostInfo self;
 
     /** @param observers told how the processors go (health, metrics); see {@link ProjectionObserver} */
-    public ProjectionRunner(ManagerSettings settings, List<ProjectionObserver> observers) {
+    public ProjectionRunner(ManagerSettings settings, KafkaClientConfig kafka, OriginCheck origins, List<ProjectionObserver> observers) {
+        this.settings = settings;
+        this.kafka = kafka;
+        this.origins = origins;
+        this.observers = List.copyOf(observers);
         Topic<String, byte[]> control = ControlTopic.topic(settings.applicationId());
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.ALL);
         topics.add(control);
-        TopicSetup.ensure(settings.bootstrapServers(), topics, (short) settings.replicationFactor());
-        int partitions = TopicSetup.partitionCount(settings.bootstrapServers(), Topics.TASK_EVENTS.name());
-        Map<Integer, Long> lastRecordAtStart = LogEnds.lastRecordOffsets(settings.bootstrapServers(), Topics.TASK_EVENTS.name());
+        TopicSetup.ensure(kafka, topics, (short) settings.replicationFactor());
+        this.partitions = TopicSetup.partitionCount(kafka, Topics.TASK_EVENTS.name());
+        this.lastRecordAtStart = LogEnds.lastRecordOffsets(kafka, Topics.TASK_EVENTS.name());
+    }
+
+    /** Starts Streams once the HTTP server listens: only then is the port it advertises known (it may be picked at random). */
+    @Override
+    public void onApplicationEvent(ServerStartupEvent event) {
+        start(event.getSource().getPort());
+    }
+
+    synchronized void start(int httpPort) {
+        if (streams != null) {
+            return;
+        }
+        HostInfo endpoint = new HostInfo(settings.advertisedHostOrDefault(), httpPort);
+        String instanceId = settings.instanceIdOrDefault(httpPort);
+        if (settings.streamsProtocol()) {
+            StreamsGroupConfig.apply(settings, kafka);
+        }
+        PlacementStage.Settings stage = new PlacementStage.Settings(settings.workerTtl(), settings.workerGrace(), settings.logGap(), partitions);
+        KafkaStreams created = new KafkaStreams(TaskProjection.build(settings.applicationId(), stage, Scheduler.named(settings.scheduler()),
+                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers), settings.promptCommit(), origins),
+                kafka.clientProperties(properties(settings, endpoint, instanceId)));
+        created.setUncaughtExceptionHandler(e -> {
+            LOG.error("the projection's stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        created.start();
+        this.self = endpoint;
+        this.streams = created;
+        LOG.info("projection started (application id {}, instance {}, reached at {}:{}, {} protocol, {} standby replicas, state in {}, task-events ends at {})",
+                settings.applicationId(), instanceId, endpoint.host(), endpoint.port(), settings.groupProtocol(), settings.standbyReplicas(),
+                settings.stateDir().toAbsolutePath(), lastRecordAtStart);
+    }
+
+    /** The Streams configuration of one instance reached at {@code endpoint}, named {@code instanceId} in the group. */
+    static Properties properties(ManagerSettings settings, HostInfo endpoint, String instanceId) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint.host() + ":" + endpoint.port());
         props.put("processing.exception.handler.global.enabled", true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // A transaction begun right after a commit finds its partitions still closing the last one
+        // (CONCURRENT_TRANSACTIONS) until the markers are written: retry in 10 ms, not the default 100 ms.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10L);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-        PlacementStage.Settings stage = new PlacementStage.Settings(settings.workerTtl(), settings.workerGrace(), settings.logGap(), partitions);
-        this.streams = new KafkaStreams(TaskProjection.build(settings.applicationId(), stage, Scheduler.named(settings.scheduler()),
-                settings.placementInterval(), lastRecordAtStart, settings.foldBatch(), ProjectionObserver.all(observers), settings.promptCommit()), props);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("the projection's stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streams.start();
-        LOG.info("projection started (application id {}, state in {}, task-events ends at {})", settings.applicationId(),
-                settings.stateDir().toAbsolutePath(), lastRecordAtStart);
+        if (settings.streamsProtocol()) {
+            // KIP-1071: standbys and the session timeout are the group's configuration (StreamsGroupConfig);
+            // brokers before 4.4 refuse a group.instance.id.
+            props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
+        } else {
+            props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
+            // A manager that joins warms copies of the partitions it is to take; the next probing
+            // rebalance hands them over once caught up: every minute (the least Streams allows), not ten.
+            props.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000L);
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+            long session = settings.sessionTimeout().toMillis();
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) session);
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int) Math.max(500, session / 5));
+        }
+        return props;
+    }
+
+    /** The running Streams application (for the reads, the manager's health and metrics); empty until the HTTP server has started. */
+    public Optional<KafkaStreams> streams() {
+        return Optional.ofNullable(streams);
+    }
+
+    /** Where this instance is reached, as the other instances know it (null until started). */
+    public HostInfo self() {
+        return self;
+    }
+
+    /** How many partitions {@code cube.task-events} has: the task fold's stream tasks, and the partitions of its stores. */
+    public int taskPartitions() {
+        return partitions;
     }
 
     public KafkaStreams.State state() {
-        return streams.state();
-    }
-
-    /** The Streams application, for the manager's health and metrics ({@link ProjectionProgress}). */
-    KafkaStreams streams() {
-        return streams;
-    }
-
-    // ---- TaskReads ----
-
-    @Override
-    public Optional<TaskState> task(String id) {
-        return read(() -> Optional.ofNullable(store(TaskProjection.TASK_STATE_STORE, FoldedTask.class).get(id)).map(f -> f.state().forReaders()));
-    }
-
-    @Override
-    public Optional<Long> firstOffset(String id) {
-        return read(() -> Optional.ofNullable(store(TaskProjection.TASK_STATE_STORE, FoldedTask.class).get(id)).map(FoldedTask::firstOffset));
-    }
-
-    @Override
-    public <T> T readAll(Function<Iterator<TaskState>, T> reader) {
-        return read(() -> {
-            try (KeyValueIterator<String, FoldedTask> all = store(TaskProjection.TASK_STATE_STORE, FoldedTask.class).all()) {
-                return reader.apply(new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return all.hasNext();
-                    }
-
-                    @Override
-                    public TaskState next() {
-                        return all.next().value.state().forReaders();
-                    }
-                });
-            }
-        });
-    }
-
-    // ---- WorkerReads ----
-
-    @Override
-    public List<WorkerView> workers() {
-        return read(() -> {
-            ReadOnlyKeyValueStore<String, Allocation> allocations = store(TaskProjection.ALLOCATIONS_STORE, Allocation.class);
-            List<WorkerView> views = new ArrayList<>();
-            try (KeyValueIterator<String, WorkerState> all = store(TaskProjection.WORKERS_STORE, WorkerState.class).all()) {
-                while (all.hasNext()) {
-                    KeyValue<String, WorkerState> next = all.next();
-                    views.add(new WorkerView(next.value, orEmpty(allocations.get(next.key))));
-                }
-            }
-            return views;
-        });
-    }
-
-    @Override
-    public Optional<WorkerView> worker(String id) {
-        return read(() -> Optional.ofNullable(store(TaskProjection.WORKERS_STORE, WorkerState.class).get(id))
-                .map(worker -> new WorkerView(worker, orEmpty(store(TaskProjection.ALLOCATIONS_STORE, Allocation.class).get(id)))));
-    }
-
-    private static Allocation orEmpty(Allocation allocation) {
-        return allocation == null ? Allocation.EMPTY : allocation;
-    }
-
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name, Class<V> type) {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            throw new InvalidStateStoreException("the projection is " + streams.state());
-        }
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
-    }
-
-    private static <T> T read(Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (InvalidStateStoreException e) {
-            throw new ProjectionUnavailableException("the projection's stores are not available right now (" + e.getMessage() + ")", e);
-        } catch (StreamsException e) {
-            throw new ProjectionUnavailableException("the projection is not available right now (" + e.getMessage() + ")", e);
-        }
+        KafkaStreams running = streams;
+        return running == null ? KafkaStreams.State.CREATED : running.state();
     }
 
     @PreDestroy
-    void close() {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(10)));
+    synchronized void close() {
+        if (streams != null) {
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(10)));
+        }
     }
 }

@@ -5,6 +5,9 @@ import dev.cube.core.task.TaskDecider;
 import dev.cube.events.CubeEvent;
 import dev.cube.events.desired.DesiredAttempt;
 import dev.cube.events.desired.Revision;
+import dev.cube.events.origin.OriginCheck;
+import dev.cube.events.origin.OriginPolicy;
+import dev.cube.events.origin.OriginProof;
 import dev.cube.events.state.Evolution;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.state.TaskStateMachine;
@@ -65,11 +68,15 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
     private final Duration emitInterval;
     private final ProjectionObserver observer;
     private final PromptCommit promptCommit;
+    private final OriginCheck origins;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, FoldedTask> tasks;
     private int partition = -1;
     private boolean caughtUpSent;
+    /** The offset of the last record processed, and the last one told to the observer as folded through. */
+    private long lastProcessed = -1;
+    private long lastToldThrough = -1;
     /** The tasks whose outputs are not written yet, in the order they changed. */
     private final Map<String, FoldedTask> owing = new LinkedHashMap<>();
     /** Tasks written lately, as in the store. */
@@ -89,6 +96,13 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
      */
     TaskFoldProcessor(int partitions, Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer,
                       Duration promptCommit) {
+        this(partitions, lastRecordAtStart, emitInterval, observer, promptCommit, OriginCheck.OFF);
+    }
+
+    /** @param origins checks who wrote each record: an event its writer may not say ({@link OriginPolicy}) is dead-lettered */
+    TaskFoldProcessor(int partitions, Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer,
+                      Duration promptCommit, OriginCheck origins) {
+        this.origins = origins;
         this.partitions = partitions;
         this.lastRecordAtStart = lastRecordAtStart;
         this.emitInterval = emitInterval;
@@ -102,6 +116,8 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         this.tasks = context.getStateStore(TaskProjection.TASK_STATE_STORE);
         this.partition = context.taskId().partition();
         this.caughtUpSent = false;
+        this.lastProcessed = -1;
+        this.lastToldThrough = -1;
         observer.foldStarted(partition);
         owing.clear();
         recent.clear();
@@ -134,6 +150,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         try {
             fold(record, meta);
+            lastProcessed = meta.offset();
         } finally {
             if (!caughtUpSent && meta.offset() >= lastRecordAtStart.getOrDefault(meta.partition(), -1L)) {
                 emit(record.timestamp());
@@ -161,6 +178,15 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         String id = event.subject();
         FoldedTask folded = lookup(id);
         TaskState before = folded == null ? null : folded.state();
+        if (origins.enabled()) {
+            var refusal = OriginPolicy.refusal(event, origins.origin(meta.topic(), record.headers(), record.value()), before);
+            if (refusal.isPresent()) {
+                observer.folded(ProjectionObserver.Outcome.REJECTED);
+                deadLetter(context, observer, record, ProjectionObserver.DeadLetter.REJECTED, OriginProof.ORIGIN_HEADER,
+                        "refused " + event.type().typeName() + " " + event.id() + ": " + refusal.get());
+                return;
+            }
+        }
         switch (TaskStateMachine.evolve(before, event)) {
             case Evolution.Duplicate ignored -> observer.folded(ProjectionObserver.Outcome.DUPLICATE);
             case Evolution.Ignored ignored -> {
@@ -201,6 +227,11 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
 
     /** Writes the outputs of every task that owes some: each task once, its desired attempts in revision order. */
     private void emit(long now) {
+        if (lastProcessed > lastToldThrough) {
+            // The store holds every record processed so far (each is put as it is folded): reads may rely on it.
+            lastToldThrough = lastProcessed;
+            observer.foldedThrough(partition, lastProcessed);
+        }
         if (owing.isEmpty()) {
             promptCommit.maybeRequest(context);
             return;
@@ -215,7 +246,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
             reaction.control().ifPresent(control -> {
                 context.forward(new Record<String, Object>(control.taskId(),
                         control.need() == TaskControl.Need.NONE ? null : control, folded.lastLogTime()), TaskProjection.CONTROL_SINK);
-                promptCommit.wanted();
+                wantPromptCommit();
             });
             context.forward(new Record<String, Object>(state.id(), state, folded.lastLogTime()), TaskProjection.TASK_STATE_SINK);
             FoldedTask written = folded.written();
@@ -236,9 +267,21 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         watermarks.forEach((workerId, pending) -> forwardDesired(DesiredRecord.watermark(workerId, new Revision(partition, pending.revision())),
                 pending.revision(), pending.timestamp()));
         if (!desired.isEmpty()) {
-            promptCommit.wanted();
+            wantPromptCommit();
         }
         promptCommit.maybeRequest(context);
+    }
+
+    /**
+     * While the fold re-reads history nobody waits on what it writes (the placement stage decides only once
+     * every partition has caught up): commits are left to the interval then, so a replay costs a transaction
+     * per interval, not per batch. Under load the broker answered the extra commits with CONCURRENT_TRANSACTIONS
+     * for minutes (ReadinessIT, 10,000 events).
+     */
+    private void wantPromptCommit() {
+        if (caughtUpSent) {
+            promptCommit.wanted();
+        }
     }
 
     private record PendingDesired(long revision, TaskDecider.DesiredChange change, long timestamp) {
@@ -248,6 +291,11 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         RecordHeaders headers = new RecordHeaders();
         headers.add(Revision.HEADER, new Revision(partition, revision).bytes());
         context.forward(new Record<String, Object>(desired.key(), desired, timestamp, headers), TaskProjection.DESIRED_SINK);
+    }
+
+    @Override
+    public void close() {
+        observer.foldStopped(partition);
     }
 
     private void sendCaughtUp(long timestamp) {

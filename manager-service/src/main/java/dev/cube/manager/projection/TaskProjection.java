@@ -4,6 +4,8 @@ import dev.cube.core.placement.Allocation;
 import dev.cube.core.placement.PlacementStage;
 import dev.cube.core.placement.Scheduler;
 import dev.cube.core.worker.WorkerState;
+import dev.cube.events.origin.OriginCheck;
+import dev.cube.events.origin.SigningSerializer;
 import dev.cube.events.topics.JsonSerde;
 import dev.cube.events.topics.Topics;
 import org.apache.kafka.common.header.Headers;
@@ -79,10 +81,20 @@ public final class TaskProjection {
      */
     public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
                                  Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer, Duration promptCommit) {
+        return build(applicationId, settings, scheduler, retryInterval, lastRecordAtStart, emitInterval, observer, promptCommit, OriginCheck.OFF);
+    }
+
+    /**
+     * The same topology, checking the origin proofs of what it reads with {@code origins} (who may say what:
+     * {@link dev.cube.events.origin.OriginPolicy}) and signing its own decisions as the manager's.
+     */
+    public static Topology build(String applicationId, PlacementStage.Settings settings, Scheduler scheduler, Duration retryInterval,
+                                 Map<Integer, Long> lastRecordAtStart, Duration emitInterval, ProjectionObserver observer, Duration promptCommit,
+                                 OriginCheck origins) {
         String controlTopic = ControlTopic.name(applicationId);
         Topology topology = new Topology();
         topology.addSource(TASK_EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.TASK_EVENTS.name());
-        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart, emitInterval, observer, promptCommit), TASK_EVENTS_SOURCE);
+        topology.addProcessor(FOLD, () -> new TaskFoldProcessor(settings.partitions(), lastRecordAtStart, emitInterval, observer, promptCommit, origins), TASK_EVENTS_SOURCE);
         // Written at every event the fold applies: Streams' cache keeps the latest per task until a commit, so the changelog
         // and RocksDB get one write per task and commit; the binary serde keeps each write cheap (see FoldedTaskSerde).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASK_STATE_STORE),
@@ -91,7 +103,7 @@ public final class TaskProjection {
         topology.addSource(CONTROL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), controlTopic);
         topology.addSource(WORKERS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKERS.name());
         topology.addSource(ADMIN_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKER_ADMIN.name());
-        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic, observer, promptCommit),
+        topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic, observer, promptCommit, origins),
                 CONTROL_SOURCE, WORKERS_SOURCE, ADMIN_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WORKERS_STORE),
                 Serdes.String(), new JsonSerde<>(WorkerState.class)), PLACEMENT);
@@ -107,8 +119,8 @@ public final class TaskProjection {
         topology.addSink(DESIRED_SINK, Topics.DESIRED_ATTEMPTS.name(), new StringSerializer(), DesiredRecord.SERIALIZER,
                 DesiredRecord.PARTITIONER, FOLD);
         topology.addSink(CONTROL_SINK, controlTopic, new StringSerializer(), TaskProjection::controlValue, FOLD);
-        topology.addSink(DECISIONS_SINK, Topics.TASK_EVENTS.name(), new StringSerializer(), anyOf(Topics.TASK_EVENTS.valueSerde().serializer()), PLACEMENT);
-        topology.addSink(WORKERS_SINK, Topics.WORKERS.name(), new StringSerializer(), anyOf(Topics.WORKERS.valueSerde().serializer()), PLACEMENT);
+        topology.addSink(DECISIONS_SINK, Topics.TASK_EVENTS.name(), new StringSerializer(), anyOf(SigningSerializer.asManager(Topics.TASK_EVENTS.valueSerde().serializer(), origins)), PLACEMENT);
+        topology.addSink(WORKERS_SINK, Topics.WORKERS.name(), new StringSerializer(), anyOf(SigningSerializer.asManager(Topics.WORKERS.valueSerde().serializer(), origins)), PLACEMENT);
         topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), new StringSerializer(), new ByteArraySerializer(), FOLD, PLACEMENT);
         return topology;
     }

@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,12 @@ import java.util.Map;
  */
 public final class EventFeed implements AutoCloseable {
 
-    /** Where a feed starts: the beginning of what it reads, its end now, or a position. */
+    /** Where a feed starts: the beginning of what it reads, its end now, a position, or the first records at or after a log time. */
     public sealed interface Start {
+        /** On each partition, the first record whose log time is at or after {@code at} ({@code offsetsForTimes}); the end when none is. */
+        record Time(java.time.Instant at) implements Start {
+        }
+
         record Beginning() implements Start {
         }
 
@@ -57,26 +62,32 @@ public final class EventFeed implements AutoCloseable {
     /**
      * @param taskFirstOffset where the filter's task starts on its partition, if known (the beginning then starts there)
      */
-    public EventFeed(String bootstrapServers, EventFilter filter, boolean workerTopics, Start start, Long taskFirstOffset) {
+    public EventFeed(dev.cube.kafka.KafkaClientConfig kafka, EventFilter filter, boolean workerTopics, Start start, Long taskFirstOffset) {
         this.filter = filter;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "cube-manager-events",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100)),
                 new StringDeserializer(), new ByteArrayDeserializer());
         try {
             this.partitions = partitions(filter, workerTopics);
             consumer.assign(partitions);
             this.endAtStart = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
+            Map<TopicPartition, Long> atTime = new HashMap<>();
+            if (start instanceof Start.Time(java.time.Instant at)) {
+                Map<TopicPartition, Long> query = new HashMap<>();
+                partitions.forEach(tp -> query.put(tp, Math.max(0, at.toEpochMilli())));
+                consumer.offsetsForTimes(query).forEach((tp, found) -> atTime.put(tp, found == null ? endAtStart.get(tp) : found.offset()));
+            }
             for (TopicPartition tp : partitions) {
                 long offset = switch (start) {
                     case Start.End ignored -> endAtStart.get(tp);
                     case Start.Beginning ignored -> filter.task() != null && taskFirstOffset != null ? taskFirstOffset : beginning.get(tp);
                     case Start.At(Position given) -> given.of(tp.topic(), tp.partition()).orElse(beginning.get(tp));
+                    case Start.Time ignored -> atTime.getOrDefault(tp, endAtStart.get(tp));
                 };
                 offset = Math.max(offset, beginning.get(tp));
                 consumer.seek(tp, offset);

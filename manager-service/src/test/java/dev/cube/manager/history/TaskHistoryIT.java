@@ -111,6 +111,77 @@ class TaskHistoryIT {
         assertThat(listedState(id, first.minusMillis(1))).isNull();
     }
 
+    /**
+     * The manager answers as-of reads from its store where it can (a task after its last change, or before
+     * its first) and folds only the rest from the log: its answers equal a fold of the whole log, at every
+     * instant of a span where tasks start, change and stop at different times.
+     */
+    @Test
+    void asOfAnswersEqualAFoldOfTheWholeLogAtEveryInstant() throws Exception {
+        String prefix = "as-of-all-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        List<String> ids = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < 12; i++) {
+                String id = prefix + i;
+                ids.add(id);
+                send(producer, id, event(UUID.randomUUID().toString(), id, "dev.cube.task.submitted", "{\"spec\":{\"image\":\"cube/busybox:local\"}}"));
+                Thread.sleep(5);
+                if (i % 3 == 0 && i > 0) {
+                    String earlier = prefix + (i - 2);
+                    send(producer, earlier, event(UUID.randomUUID().toString(), earlier, "dev.cube.task.stop-requested", "{\"reason\":\"enough\"}"));
+                }
+            }
+        }
+        ids.forEach(id -> awaitState(id, id.endsWith("-1") || id.endsWith("-4") || id.endsWith("-7") ? "Stopped" : "Pending"));
+        TaskHistory history = new TaskHistory(SharedKafka.bootstrapServers());
+        List<Instant> instants = new ArrayList<>();
+        for (String id : ids) {
+            for (JsonNode item : history(id)) {
+                Instant at = Instant.parse(item.get("logTime").asText());
+                instants.add(at);
+                instants.add(at.minusMillis(1));
+            }
+        }
+        // Every record's instant and the millisecond before would take minutes (each check folds the whole log): a spread of them.
+        List<Instant> sorted = instants.stream().distinct().sorted().toList();
+        List<Instant> checked = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i += Math.max(1, sorted.size() / 10)) {
+            checked.add(sorted.get(i));
+        }
+        checked.add(sorted.getFirst().minusMillis(1));
+        checked.add(sorted.getLast());
+        checked.add(Instant.now());
+
+        for (Instant at : checked) {
+            Map<String, String> folded = new java.util.TreeMap<>();
+            history.allAsOf(at).forEach((id, state) -> {
+                if (id.startsWith(prefix)) {
+                    folded.put(id, state.state() + "/" + state.eventCount());
+                }
+            });
+            Map<String, String> listed = new java.util.TreeMap<>();
+            long offset = 0;
+            while (true) {
+                JsonNode page = json(manager.get("/api/v1/tasks?limit=1000&offset=" + offset + "&asOf=" + at));
+                for (JsonNode item : page.get("items")) {
+                    if (item.get("id").asText().startsWith(prefix)) {
+                        listed.put(item.get("id").asText(), item.get("state").asText() + "/" + item.get("eventCount").asInt());
+                    }
+                }
+                if (!page.get("nextOffset").canConvertToLong()) {
+                    break;
+                }
+                offset = page.get("nextOffset").asLong();
+            }
+            assertThat(listed).as("the list as of %s", at).isEqualTo(folded);
+            for (String id : ids) {
+                HttpResponse<String> one = manager.get("/api/v1/tasks/" + id + "?asOf=" + at);
+                String got = one.statusCode() == 404 ? null : json(one).get("state").asText() + "/" + json(one).get("eventCount").asInt();
+                assertThat(got).as("%s as of %s", id, at).isEqualTo(folded.get(id));
+            }
+        }
+    }
+
     @Test
     void aMalformedAsOfIs400NamingTheParameterAndAnUnknownTaskHasNoHistory() throws Exception {
         HttpResponse<String> bad = manager.get("/api/v1/tasks/whatever?asOf=yesterday");

@@ -15,9 +15,11 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -51,7 +53,9 @@ import java.util.function.Supplier;
  * {@link ContainerRuntime} on a Docker engine, through docker-java. Containers are named
  * {@code cube-<taskId>-<attempt>}, run with an init process, and carry the task's labels plus
  * Cube's own ({@link #TASK_ID_LABEL}, {@link #ATTEMPT_LABEL}, {@link #WORKER_ID_LABEL}).
- * Disk limits are not enforced: Docker needs a storage driver that supports them.
+ * Every container is confined by the worker's {@link Confinement} (no-new-privileges, capabilities,
+ * pids and memory limits, a capped log, ports bound to one address); a spec it refuses makes no
+ * container ({@link TaskRefusedException}). Disk limits are not enforced: Docker needs a storage driver that supports them.
  */
 public final class DockerContainerRuntime implements ContainerRuntime {
 
@@ -66,22 +70,24 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     private final DockerClient client;
     private final DockerClient output;
     private final Duration pullTimeout;
+    private final Confinement confinement;
 
-    private DockerContainerRuntime(String host, DockerClient client, DockerClient output, Duration pullTimeout) {
+    private DockerContainerRuntime(String host, DockerClient client, DockerClient output, Duration pullTimeout, Confinement confinement) {
         this.host = host;
         this.client = client;
         this.output = output;
         this.pullTimeout = pullTimeout;
+        this.confinement = confinement;
     }
 
-    /**
-     * Connects to the engine at {@code dockerHost} (null: {@code DOCKER_HOST}, else the default
-     * local socket) and checks that it answers.
-     *
-     * @throws EngineUnavailableException when it does not
-     */
+    /** The same, confining containers as {@link Confinement#DEFAULT}. */
     public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout) {
-        return connect(dockerHost, pullTimeout, DEFAULT_OUTPUT_CONNECTIONS);
+        return connect(dockerHost, pullTimeout, Confinement.DEFAULT);
+    }
+
+    /** The same, confining every container as {@code confinement} says. */
+    public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout, Confinement confinement) {
+        return connect(dockerHost, pullTimeout, DEFAULT_OUTPUT_CONNECTIONS, confinement);
     }
 
     /**
@@ -89,6 +95,18 @@ public final class DockerContainerRuntime implements ContainerRuntime {
      * followed on connections of its own, so that long streams never hold up the engine calls.
      */
     public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout, int outputConnections) {
+        return connect(dockerHost, pullTimeout, outputConnections, Confinement.DEFAULT);
+    }
+
+    /**
+     * Connects to the engine at {@code dockerHost} (null: {@code DOCKER_HOST}, else the default
+     * local socket) and checks that it answers; at most {@code outputConnections} containers' output
+     * is followed at once, and every container is confined as {@code confinement} says (the
+     * operator's settings, see {@link Confinement}).
+     *
+     * @throws EngineUnavailableException when it does not
+     */
+    public static DockerContainerRuntime connect(String dockerHost, Duration pullTimeout, int outputConnections, Confinement confinement) {
         DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
         if (dockerHost != null && !dockerHost.isBlank()) {
             builder.withDockerHost(dockerHost);
@@ -117,7 +135,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
         return new DockerContainerRuntime(host, client, DockerClientImpl.getInstance(config, streams),
-                pullTimeout == null ? DEFAULT_PULL_TIMEOUT : pullTimeout);
+                pullTimeout == null ? DEFAULT_PULL_TIMEOUT : pullTimeout, confinement == null ? Confinement.DEFAULT : confinement);
     }
 
     /** The engine's address, e.g. {@code unix:///var/run/docker.sock}. */
@@ -165,6 +183,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     public ContainerInfo start(String workerId, String taskId, int attempt, TaskSpec spec) {
         // Create first and ask questions only when the engine objects: a name conflict means this
         // attempt has a container already (a redelivered order), a 404 means the image must be pulled.
+        Optional<String> refusal = confinement.refusal(spec);
+        if (refusal.isPresent()) {
+            throw new TaskRefusedException(refusal.get());
+        }
         String id;
         try {
             id = create(workerId, taskId, attempt, spec);
@@ -218,15 +240,24 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         for (TaskSpec.PortMapping mapping : spec.ports()) {
             ExposedPort port = new ExposedPort(mapping.containerPort(), InternetProtocol.parse(mapping.protocol()));
             exposed.add(port);
-            bindings.bind(port, mapping.hostPort() == null ? Ports.Binding.empty() : Ports.Binding.bindPort(mapping.hostPort()));
+            bindings.bind(port, mapping.hostPort() == null ? Ports.Binding.bindIp(confinement.publishAddress())
+                    : Ports.Binding.bindIpAndPort(confinement.publishAddress(), mapping.hostPort()));
         }
 
-        HostConfig hostConfig = HostConfig.newHostConfig().withInit(true).withPortBindings(bindings);
+        HostConfig hostConfig = HostConfig.newHostConfig().withInit(true).withPortBindings(bindings)
+                .withCapDrop(Capability.ALL)
+                .withCapAdd(confinement.capabilities().stream().map(Capability::valueOf).toArray(Capability[]::new))
+                .withMemory(confinement.memoryMb(spec) * 1024 * 1024)
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE,
+                        Map.of("max-size", confinement.logMaxSize(), "max-file", String.valueOf(confinement.logMaxFiles()))));
+        if (confinement.noNewPrivileges()) {
+            hostConfig.withSecurityOpts(List.of("no-new-privileges"));
+        }
+        if (confinement.pidsLimit() > 0) {
+            hostConfig.withPidsLimit(confinement.pidsLimit());
+        }
         if (spec.cpuOrZero() > 0) {
             hostConfig.withNanoCPUs(Math.round(spec.cpuOrZero() * 1e9));
-        }
-        if (spec.memoryOrZero() > 0) {
-            hostConfig.withMemory(spec.memoryOrZero() * 1024 * 1024);
         }
 
         CreateContainerCmd cmd = client.createContainerCmd(spec.image())

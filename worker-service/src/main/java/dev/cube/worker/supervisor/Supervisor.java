@@ -286,7 +286,8 @@ public final class Supervisor implements AutoCloseable {
         } catch (EngineUnavailableException e) {
             throw e;
         } catch (ContainerRuntimeException e) {
-            String reason = e instanceof ImageUnavailableException ? e.getMessage() : "cannot start the container: " + e.getMessage();
+            String reason = e instanceof ImageUnavailableException || e instanceof dev.cube.worker.runtime.TaskRefusedException ? e.getMessage()
+                    : "cannot start the container: " + e.getMessage();
             LOG.info("Task {} attempt {} failed to start: {}", desired.taskId(), desired.attempt(), reason);
             return report(desired.key(), Done.FAILED_TO_START, "failed", new TaskEvent.Failed(desired.attempt(), null, reason, false));
         }

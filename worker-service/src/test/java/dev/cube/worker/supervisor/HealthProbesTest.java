@@ -25,6 +25,8 @@ import static org.awaitility.Awaitility.await;
 class HealthProbesTest {
 
     static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** How long a probe waits for an answer: long, since no test here is about the timeout and a busy machine answers late. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
     static final long SECOND = 1_000_000_000L;
 
     HttpServer server;
@@ -41,7 +43,7 @@ class HealthProbesTest {
             exchange.close();
         });
         server.start();
-        probes = new HealthProbes(Duration.ofMillis(500));
+        probes = new HealthProbes(ANSWER_TIMEOUT);
     }
 
     @AfterEach
@@ -116,7 +118,7 @@ class HealthProbesTest {
     @Test
     void shouldProbeTheConfiguredHost() {
         probes.close();
-        probes = new HealthProbes(Duration.ofMillis(500), "localhost");
+        probes = new HealthProbes(ANSWER_TIMEOUT, "localhost");
         status = 503;
         int port = server.getAddress().getPort();
 
@@ -128,7 +130,7 @@ class HealthProbesTest {
     @Test
     void shouldPutAnIpv6ProbeHostInBrackets() {
         probes.close();
-        probes = new HealthProbes(Duration.ofMillis(500), "::1");
+        probes = new HealthProbes(ANSWER_TIMEOUT, "::1");
         int port = server.getAddress().getPort();
 
         assertThat(failuresAfterOneProbe(served("/health"))).extracting(HealthProbes.Failure::reason)

@@ -1,4 +1,4 @@
-package dev.cube.cli.replay;
+package dev.cube.manager.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,12 +1,10 @@
-package dev.cube.cli.replay;
+package dev.cube.manager.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cube.events.state.TaskState;
 import dev.cube.events.topics.Topics;
 import dev.cube.events.wire.Json;
-import dev.cube.manager.history.EventLogReader;
-import dev.cube.manager.history.LogFold;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -45,9 +43,20 @@ public final class ProjectionCheck {
     }
 
     public static Report run(String bootstrapServers, Duration settle, EventLogReader.Progress progress) {
-        try (EventLogReader events = new EventLogReader(bootstrapServers, "cube-replay-verify");
-             EventLogReader states = new EventLogReader(bootstrapServers, "cube-replay-verify-live", Topics.TASK_STATE.name())) {
-            LogFold fold = new LogFold(events.partitionCount(), true);
+        return run(dev.cube.kafka.KafkaClientConfig.of(bootstrapServers), settle, progress);
+    }
+
+    /** The same, with the operator's Kafka client settings. */
+    public static Report run(dev.cube.kafka.KafkaClientConfig kafka, Duration settle, EventLogReader.Progress progress) {
+        return run(kafka, dev.cube.events.origin.OriginCheck.OFF, settle, progress);
+    }
+
+    /** The same, refusing by origin proof as the live projection does when {@code origins} has the cluster secret. */
+    public static Report run(dev.cube.kafka.KafkaClientConfig kafka, dev.cube.events.origin.OriginCheck origins, Duration settle,
+                             EventLogReader.Progress progress) {
+        try (EventLogReader events = new EventLogReader(kafka, "cube-replay-verify");
+             EventLogReader states = new EventLogReader(kafka, "cube-replay-verify-live", Topics.TASK_STATE.name())) {
+            LogFold fold = new LogFold(events.partitionCount(), true, origins);
             Map<String, JsonNode> live = new HashMap<>();
             EventLogReader.Summary eventRead = events.read(events.beginning(), Optional.empty(), fold::apply, progress);
             long read = eventRead.records();
