@@ -15,7 +15,7 @@ record BenchOptions(
         int projectionEvents,
         List<Map<String, String>> projectionVariants,
         int placementTasks,
-        int hollowWorkers,
+        List<Integer> hollowWorkers,
         int containers,
         String image,
         List<String> command,
@@ -38,7 +38,9 @@ record BenchOptions(
               --projection-variant K=V[,K=V]  projection: run again on a fresh broker with these manager properties (repeatable),
                                         e.g. cube.manager.commit-interval=1000ms
               --tasks N                 placement: tasks to place (default 100000)
-              --hollow-workers N        placement: hollow workers (default 1000); stretch: --tasks 1000000 --hollow-workers 10000
+              --hollow-workers N[,N]    placement: hollow workers, one placement run per count, each on a fresh broker (default
+                                        1000,10000: the rate as workers grow is the last count's against the first's);
+                                        stretch: --tasks 1000000 --hollow-workers 10000
               --containers N            containers: real tasks (default 200)
               --image IMAGE             containers: local image (default cube/busybox:local)
               --command CMD             containers: space-separated command (default "sleep 30")
@@ -51,24 +53,25 @@ record BenchOptions(
               --work-dir DIR            brokers' and stores' data (default bench/target/bench-work)
               --report FILE             JSON report (default bench/target/bench-report.json)
               --docs                    also write docs/benchmarks/<date>.json
-              --small                   tiny sizes (a smoke run): 2000 events, 200 tasks on 20 hollow workers, 3 containers, 200 reads
+              --small                   tiny sizes (a smoke run): 2000 events, 200 tasks on 10 then 20 hollow workers, 3 containers, 200 reads
             """;
 
     static BenchOptions defaults(Path root) {
-        return new BenchOptions(new LinkedHashSet<>(ALL), 1_000_000, List.of(), 100_000, 1_000, 200,
+        return new BenchOptions(new LinkedHashSet<>(ALL), 1_000_000, List.of(), 100_000, List.of(1_000, 10_000), 200,
                 "cube/busybox:local", List.of("sleep", "30"), 1_000, 20_000, 8, 30, Map.of(),
                 Duration.ofSeconds(600), root.resolve("bench/target/bench-work"), root.resolve("bench/target/bench-report.json"), null);
     }
 
     BenchOptions small() {
-        return new BenchOptions(scenarios, 2_000, projectionVariants, 200, 20, 3, image, command, 100, 200, readConcurrency,
+        return new BenchOptions(scenarios, 2_000, projectionVariants, 200, List.of(10, 20), 3, image, command, 100, 200, readConcurrency,
                 10, managerOverrides, Duration.ofSeconds(120), workDir, report, docsDir);
     }
 
     static BenchOptions parse(String[] args, Path root) {
         BenchOptions o = defaults(root);
         Set<String> scenarios = o.scenarios;
-        int events = o.projectionEvents, tasks = o.placementTasks, workers = o.hollowWorkers, containers = o.containers;
+        int events = o.projectionEvents, tasks = o.placementTasks, containers = o.containers;
+        List<Integer> workers = o.hollowWorkers;
         int readTasks = o.readTasks, reads = o.reads, readConcurrency = o.readConcurrency, readSeconds = o.readSeconds;
         String image = o.image;
         List<String> command = o.command;
@@ -100,7 +103,7 @@ record BenchOptions(
                         case "--events" -> events = positive(a, v);
                         case "--projection-variant" -> variants.add(pairs(v));
                         case "--tasks" -> tasks = positive(a, v);
-                        case "--hollow-workers" -> workers = positive(a, v);
+                        case "--hollow-workers" -> workers = java.util.Arrays.stream(v.split(",")).map(n -> positive(a, n.trim())).toList();
                         case "--containers" -> containers = positive(a, v);
                         case "--image" -> image = v;
                         case "--command" -> command = List.of(v.trim().split("\\s+"));

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * process that speaks for many worker ids on the log exactly as real workers do, with the workers' own
  * code: each id has a real {@link Supervisor}, converging on its desired set (read by one consumer over
  * every partition of {@code cube.desired-attempts}, one {@link DesiredSet} per partition, as a worker reads
- * its own) over an {@link InMemoryContainerRuntime} whose containers exit with code 0 at once. So each
+ * its own) over an {@link InMemoryContainerRuntime} whose containers exit with code 0 after 100 ms. So each
  * placed attempt is reported running, then completed, with the ids a real worker derives; each id
  * heartbeats on {@code cube.workers} with a large capacity.
  *
@@ -56,7 +56,10 @@ final class HollowFleet implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> desired;
     private final Map<Integer, DesiredSet> sets = new HashMap<>();
     private final Map<String, Supervisor> supervisors = new LinkedHashMap<>();
-    private final InMemoryContainerRuntime runtime = new InMemoryContainerRuntime(Clock.systemUTC(), spec -> Optional.of(Duration.ZERO));
+    /** How long a hollow container runs. Not zero: a container that has exited before its start returns is never reported running. */
+    static final Duration CONTAINER_LIFETIME = Duration.ofMillis(100);
+
+    private final InMemoryContainerRuntime runtime = new InMemoryContainerRuntime(Clock.systemUTC(), spec -> Optional.of(CONTAINER_LIFETIME));
     private final ExecutorService engineCalls = Executors.newFixedThreadPool(4, r -> Thread.ofPlatform().daemon().name("cube-hollow-engine").unstarted(r));
     private final ScheduledExecutorService heartbeats;
     private final Thread loop;

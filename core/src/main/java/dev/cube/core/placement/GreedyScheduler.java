@@ -18,4 +18,10 @@ public final class GreedyScheduler implements Scheduler {
     public double score(Resources need, Candidate candidate) {
         return EpvmScheduler.cpuLoad(candidate) / Math.pow(2, 0.8);
     }
+
+    /** The score does not depend on the need: one order serves every task. */
+    @Override
+    public CandidateIndex newIndex() {
+        return CandidateIndex.byScore(this);
+    }
 }

@@ -40,7 +40,9 @@ import java.util.TreeSet;
  * <ul>
  * <li>A waiting attempt goes to the best candidate by the {@link Scheduler}, among the workers that are
  *     live, not draining, heard from within their TTL (in log time), and have room; the decision is a
- *     {@code scheduled} event whose id is {@code <task>/<attempt>/scheduled}.</li>
+ *     {@code scheduled} event whose id is {@code <task>/<attempt>/scheduled}. The stage finds it through the
+ *     scheduler's {@link CandidateIndex}, which chooses what scoring every candidate would choose, looking
+ *     only at the candidates it passes over ({@code PlacementStageIndexTest} holds it to that).</li>
  * <li>An attempt that fits nowhere waits, first come first placed, and its first attempt is told why
  *     ({@code unplaced}), once per kind of reason.</li>
  * <li>A restart waits its backoff, counted in log time from the view that asked for it.</li>
@@ -169,7 +171,6 @@ public final class PlacementStage {
     private static final Comparator<Queued> BY_DUE_TIME = Comparator.comparing(Queued::notBefore).thenComparingLong(Queued::seq);
 
     private final Settings settings;
-    private final Scheduler scheduler;
 
     private final Map<String, WorkerState> workers = new HashMap<>();
     private final Map<String, TaskEntry> tasks = new HashMap<>();
@@ -180,7 +181,8 @@ public final class PlacementStage {
 
     // Derived from the above, rebuilt by restore().
     private final Map<String, Allocation> allocations = new HashMap<>();
-    private final Map<String, Candidate> candidates = new HashMap<>();
+    private final CandidateIndex candidates;
+    private final Set<String> draining = new HashSet<>();
     private final TreeMap<Long, String> ready = new TreeMap<>();
     private final TreeSet<Queued> delayed = new TreeSet<>(BY_DUE_TIME);
     private final TreeMap<Instant, Set<String>> deadlines = new TreeMap<>();
@@ -189,7 +191,7 @@ public final class PlacementStage {
 
     public PlacementStage(Settings settings, Scheduler scheduler) {
         this.settings = settings;
-        this.scheduler = scheduler;
+        this.candidates = scheduler.newIndex();
     }
 
     // ---- state, as stored ----
@@ -200,6 +202,7 @@ public final class PlacementStage {
         tasks.clear();
         allocations.clear();
         candidates.clear();
+        draining.clear();
         ready.clear();
         delayed.clear();
         deadlines.clear();
@@ -217,6 +220,7 @@ public final class PlacementStage {
         });
         workers.values().forEach(worker -> {
             index(worker);
+            setDraining(worker);
             refreshCandidate(worker.id());
         });
         retryWanted = true;
@@ -347,9 +351,9 @@ public final class PlacementStage {
                 resumeAfter = last;
             }
         }
-        for (WorkerState worker : List.copyOf(workers.values())) {
-            if (worker.draining() && allocations.containsKey(worker.id())) {
-                moveOff(worker.id(), step);
+        for (String workerId : List.copyOf(draining)) {
+            if (allocations.containsKey(workerId)) {
+                moveOff(workerId, step);
             }
         }
     }
@@ -389,7 +393,7 @@ public final class PlacementStage {
             return;
         }
         TaskControl control = entry.control();
-        Optional<Candidate> chosen = scheduler.pick(control.resources(), liveCandidates());
+        Optional<Candidate> chosen = candidates.pick(control.resources(), this::heardFromWithinTtl);
         if (chosen.isPresent()) {
             String workerId = chosen.get().workerId();
             commit(taskId, entry, entry.withDecided(new Placement(control.attempt(), workerId)), step);
@@ -400,7 +404,7 @@ public final class PlacementStage {
         if (control.attempt() != 1) {
             return;
         }
-        ReasonKind kind = liveCandidates().isEmpty() ? ReasonKind.NO_WORKER : ReasonKind.NO_ROOM;
+        ReasonKind kind = candidates.any(this::heardFromWithinTtl) ? ReasonKind.NO_ROOM : ReasonKind.NO_WORKER;
         if (!kind.name().equals(entry.toldReason())) {
             commit(taskId, entry, entry.withToldReason(kind.name()), step);
             step.decisions.add(new TaskDecision(taskId, taskId + "/1/unplaced/" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-'),
@@ -415,7 +419,7 @@ public final class PlacementStage {
                     || !workerId.equals(entry.control().workerId())) {
                 continue;
             }
-            Optional<Candidate> target = scheduler.pick(held.resources(), liveCandidates());
+            Optional<Candidate> target = candidates.pick(held.resources(), this::heardFromWithinTtl);
             if (target.isEmpty()) {
                 continue;
             }
@@ -548,6 +552,7 @@ public final class PlacementStage {
             unindex(before);
         }
         index(worker);
+        setDraining(worker);
         refreshCandidate(worker.id());
         if (before == null || before.liveness() != worker.liveness() || before.draining() != worker.draining()
                 || !Objects.equals(before.capacity(), worker.capacity())) {
@@ -572,6 +577,14 @@ public final class PlacementStage {
         }
     }
 
+    private void setDraining(WorkerState worker) {
+        if (worker.draining()) {
+            draining.add(worker.id());
+        } else {
+            draining.remove(worker.id());
+        }
+    }
+
     private void refreshCandidate(String workerId) {
         WorkerState worker = workers.get(workerId);
         if (worker == null || worker.liveness() != Liveness.LIVE || worker.draining() || worker.capacity() == null) {
@@ -579,25 +592,19 @@ public final class PlacementStage {
             return;
         }
         Allocation allocation = allocation(workerId);
-        candidates.put(workerId, new Candidate(workerId, worker.capacity(), allocation.total(), allocation.taskCount(), worker.stats()));
+        candidates.put(new Candidate(workerId, worker.capacity(), allocation.total(), allocation.taskCount(), worker.stats()));
     }
 
-    /** The candidates heard from within their TTL, in log time. */
-    private List<Candidate> liveCandidates() {
-        List<Candidate> live = new ArrayList<>(candidates.size());
-        for (Candidate candidate : candidates.values()) {
-            if (!clock.silentFor(workers.get(candidate.workerId()).lastSeen(), settings.ttl())) {
-                live.add(candidate);
-            }
-        }
-        return live;
+    /** Whether the candidate's worker was heard from within its TTL, in log time: only those take new work. */
+    private boolean heardFromWithinTtl(Candidate candidate) {
+        return !clock.silentFor(workers.get(candidate.workerId()).lastSeen(), settings.ttl());
     }
 
     private String unplacedReason(Resources need, ReasonKind kind) {
         if (kind == ReasonKind.NO_WORKER) {
             return "no live worker takes new work: waiting for a worker to join";
         }
-        Candidate roomiest = liveCandidates().stream()
+        Candidate roomiest = candidates.candidates().stream().filter(this::heardFromWithinTtl)
                 .max(Comparator.comparingLong(Candidate::freeMemory).thenComparingDouble(Candidate::freeCpu)).orElseThrow();
         return String.format(Locale.ROOT, "no worker has room for %s cpu, %d MB memory, %d MB disk (most free: %s with %s cpu, %d MB memory, %d MB disk)",
                 trim(need.cpu()), need.memory(), need.disk(), roomiest.workerId(), trim(roomiest.freeCpu()), roomiest.freeMemory(), roomiest.freeDisk());

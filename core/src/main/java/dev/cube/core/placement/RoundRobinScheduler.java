@@ -25,4 +25,15 @@ public final class RoundRobinScheduler implements Scheduler {
     public void placed(Candidate chosen) {
         last = chosen.workerId();
     }
+
+    /** The id of the last worker chosen; empty before the first. */
+    String last() {
+        return last;
+    }
+
+    /** The candidates in id order, searched from the last one chosen. */
+    @Override
+    public CandidateIndex newIndex() {
+        return CandidateIndex.inTurn(this);
+    }
 }
