@@ -60,7 +60,13 @@ public record Problem(
         }
     }
 
-    static MutableHttpResponse<String> respond(Problem problem) {
+    /** A 401: the request does not say who it is from, or says it in a way this manager does not take. */
+    public static MutableHttpResponse<String> unauthenticated(String detail) {
+        return respond(new Problem("https://cube.dev/problems/unauthenticated", "Unauthorized", 401, detail, List.of()));
+    }
+
+    /** The problem as an answer of its status, in {@value #MEDIA_TYPE}. */
+    public static MutableHttpResponse<String> respond(Problem problem) {
         return HttpResponse.<String>status(HttpStatus.valueOf(problem.status()))
                 .contentType(MEDIA_TYPE)
                 .body(problem.toJson());

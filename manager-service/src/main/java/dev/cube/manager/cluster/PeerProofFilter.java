@@ -7,13 +7,10 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 
 import java.time.Clock;
-import java.util.List;
 
 /**
  * Takes a read of {@code /internal/v1} only with a {@link PeerProof} of the cluster's secret, when the
@@ -35,8 +32,7 @@ final class PeerProofFilter {
     @Nullable
     HttpResponse<?> check(HttpRequest<?> request) {
         return proof.refusal(request.getHeaders().get(PeerProof.HEADER), request.getPath(), request.getParameters().asMap(), clock.instant())
-                .map(reason -> (HttpResponse<?>) HttpResponse.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.of(Problem.MEDIA_TYPE))
-                        .body(new Problem("https://cube.dev/problems/unauthenticated", "Unauthorized", 401, reason, List.of()).toJson()))
+                .map(reason -> (HttpResponse<?>) Problem.unauthenticated(reason))
                 .orElse(null);
     }
 }

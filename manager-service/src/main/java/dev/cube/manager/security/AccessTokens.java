@@ -36,13 +36,7 @@ public final class AccessTokens {
 
     private final List<Entry> entries;
 
-    public AccessTokens(@Value("${cube.security.tokens:}") List<String> tokens,
-                        @Value("${cube.security.tokens-file:}") String tokensFile) {
-        this(tokens, tokensFile, true);
-    }
-
     /** @param manager whether this process serves the manager's API (a worker's management port is only health and metrics) */
-    @jakarta.inject.Inject
     public AccessTokens(@Value("${cube.security.tokens:}") List<String> tokens,
                         @Value("${cube.security.tokens-file:}") String tokensFile,
                         @Value("${" + dev.cube.manager.ManagerApplication.ENABLED + ":false}") boolean manager) {

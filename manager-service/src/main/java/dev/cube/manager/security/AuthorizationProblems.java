@@ -3,8 +3,6 @@ package dev.cube.manager.security;
 import dev.cube.manager.api.Problem;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.micronaut.security.authentication.AuthorizationException;
@@ -28,15 +26,12 @@ final class AuthorizationProblems implements ExceptionHandler<AuthorizationExcep
         if (!exception.isForbidden()) {
             boolean gaveOne = request.getHeaders().getAuthorization().isPresent();
             String detail = (gaveOne ? "the bearer token is not one this manager takes: " : "a bearer token is required (Authorization: Bearer <token>; cube --token or CUBE_TOKEN): ") + needs;
-            return answer(new Problem("https://cube.dev/problems/unauthenticated", "Unauthorized", 401, detail, List.of()))
+            return Problem.unauthenticated(detail)
                     .header("WWW-Authenticate", "Bearer realm=\"cube\"" + (gaveOne ? ", error=\"invalid_token\"" : ""));
         }
         Object role = exception.getAuthentication().getAttributes().get("role");
         String detail = needs + "; this token's role is " + (role == null ? "none" : role);
-        return answer(new Problem("https://cube.dev/problems/forbidden", "Forbidden", 403, detail, List.of()));
+        return Problem.respond(new Problem("https://cube.dev/problems/forbidden", "Forbidden", 403, detail, List.of()));
     }
 
-    private static MutableHttpResponse<String> answer(Problem problem) {
-        return HttpResponse.<String>status(HttpStatus.valueOf(problem.status())).contentType(Problem.MEDIA_TYPE).body(problem.toJson());
-    }
 }
