@@ -13,6 +13,7 @@ import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.stats.MachineStats;
 import dev.cube.worker.stats.OshiMachineStats;
 import dev.cube.worker.supervisor.DesiredSet;
+import dev.cube.worker.supervisor.Fence;
 import dev.cube.worker.supervisor.Supervisor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,6 +72,8 @@ public final class Worker implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable startFailure;
     private volatile int assignedPartition = -1;
+    private volatile Instant lastAcknowledged;
+    private volatile Fence.State fence = Fence.State.CONNECTED;
     private KafkaProducer<String, CubeEvent> producer;
     private Supervisor supervisor;
     private KafkaOutputJournal outputJournal;
@@ -115,6 +118,11 @@ public final class Worker implements AutoCloseable {
         return converging != null && converging.engineAnswers();
     }
 
+    /** Where it stands with Kafka: following its desired set, or cut off (see {@code cube.worker.stop-after-disconnect}). */
+    public Fence.State fence() {
+        return fence;
+    }
+
     /** How many attempts its desired set holds now. */
     public int desiredCount() {
         return desired.size();
@@ -137,6 +145,7 @@ public final class Worker implements AutoCloseable {
             throw new IllegalStateException("worker " + id() + " was already started");
         }
         startedAt = clock.instant();
+        lastAcknowledged = startedAt;
         producer = new KafkaProducer<>(producerProperties(), Topics.TASK_EVENTS.keySerde().serializer(),
                 SigningSerializer.asWorker(Topics.TASK_EVENTS.valueSerde().serializer(), id(), settings.originKey()));
         outputJournal = new KafkaOutputJournal(kafka(), id());
@@ -225,14 +234,28 @@ public final class Worker implements AutoCloseable {
             }
             supervisor.converge(desired.attempts());
             ready.countDown();
+            Fence rule = new Fence(settings.stopAfterDisconnect());
+            long catchUpTo = -1;
             long nextPass = System.nanoTime() + settings.exitCheckInterval().toNanos();
             while (running) {
                 boolean changed = false;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(settings.exitCheckInterval()).records(partition)) {
                     changed |= take(record);
                 }
+                Fence.State before = fence;
+                if (before == Fence.State.CATCHING_UP && catchUpTo < 0) {
+                    catchUpTo = endOffset(consumer, partition);
+                }
+                Fence.State now = rule.next(before, lastAcknowledged, clock.instant(), catchUpTo >= 0 && consumer.position(partition) >= catchUpTo);
+                if (now != before) {
+                    fence = now;
+                    changed = true;
+                    catchUpTo = -1;
+                    logFence(now);
+                }
                 if (changed || System.nanoTime() - nextPass >= 0) {
-                    supervisor.converge(desired.attempts());
+                    // Cut off, or back but not caught up: converge on nothing (what runs is stopped and removed).
+                    supervisor.converge(fence == Fence.State.CONNECTED ? desired.attempts() : Map.of());
                     nextPass = System.nanoTime() + settings.exitCheckInterval().toNanos();
                 }
             }
@@ -244,6 +267,24 @@ public final class Worker implements AutoCloseable {
             }
         } finally {
             ready.countDown();
+        }
+    }
+
+    /** The end of the desired set's partition now, or -1 if Kafka does not say within a few seconds (asked again later). */
+    private long endOffset(KafkaConsumer<String, byte[]> consumer, TopicPartition partition) {
+        try {
+            return consumer.endOffsets(List.of(partition), Duration.ofSeconds(5)).get(partition);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return -1;
+        }
+    }
+
+    private void logFence(Fence.State state) {
+        switch (state) {
+            case CUT_OFF -> log.warn("Worker {}: Kafka acknowledged nothing for over {} (cube.worker.stop-after-disconnect): it stops its "
+                    + "containers, whose tasks the manager will have moved elsewhere (each is removed once its output is shipped)", id(), settings.stopAfterDisconnect());
+            case CATCHING_UP -> log.info("Worker {}: Kafka answers again; it reads its desired set to the end before it runs anything", id());
+            case CONNECTED -> log.info("Worker {}: follows its desired set again", id());
         }
     }
 
@@ -299,6 +340,7 @@ public final class Worker implements AutoCloseable {
                 log.warn("Worker {} could not append {} to {}: {}", id(), event.id(), topic, error.toString());
                 acked.completeExceptionally(error);
             } else {
+                lastAcknowledged = clock.instant();
                 acked.complete(metadata);
             }
         });

@@ -92,7 +92,8 @@ public class WorkerFactory {
                 env.getProperty("cube.worker.probe-host", String.class).filter(s -> !s.isBlank()).orElse(WorkerSettings.DEFAULT_PROBE_HOST),
                 env.getProperty("cube.worker.parallelism", Integer.class).orElse(WorkerSettings.DEFAULT_PARALLELISM),
                 kafka.properties(),
-                env.getProperty("cube.worker.origin-key", String.class).orElse(null));
+                env.getProperty("cube.worker.origin-key", String.class).orElse(null),
+                env.getProperty("cube.worker.stop-after-disconnect", Duration.class).orElse(Duration.ZERO));
     }
 
     /** {@code cube.kafka.bootstrap}, {@code cube.kafka.properties.*} and {@code cube.kafka.properties-file}, as the manager reads them. */

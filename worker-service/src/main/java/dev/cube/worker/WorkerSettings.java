@@ -31,11 +31,14 @@ import java.util.Objects;
  *                          (see {@code dev.cube.kafka.KafkaClientConfig})
  * @param originKey         this worker's origin key (base64, from {@code cube worker-key}), with which it signs what
  *                          it writes so that the manager knows it comes from this worker; {@code null}: it signs nothing
+ * @param stopAfterDisconnect how long the worker goes on running its containers when Kafka acknowledges nothing it
+ *                          sends (it is cut off, or the cluster is down) before it stops them all (each removed once its output is shipped), as
+ *                          Nomad's {@code stop_after_client_disconnect}; {@link Duration#ZERO} (the default): never
  */
 public record WorkerSettings(String workerId, String bootstrapServers, String address, Capacity capacity,
                              Duration heartbeatInterval, Duration exitCheckInterval, Duration stopGrace,
                              Duration healthCheckTimeout, String probeHost, int parallelism,
-                             Map<String, String> kafkaProperties, String originKey) {
+                             Map<String, String> kafkaProperties, String originKey, Duration stopAfterDisconnect) {
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
     public static final Duration DEFAULT_EXIT_CHECK_INTERVAL = Duration.ofMillis(500);
@@ -65,6 +68,22 @@ public record WorkerSettings(String workerId, String bootstrapServers, String ad
         parallelism = parallelism < 1 ? DEFAULT_PARALLELISM : parallelism;
         kafkaProperties = Map.copyOf(kafkaProperties == null ? Map.of() : kafkaProperties);
         originKey = originKey == null || originKey.isBlank() ? null : originKey.strip();
+        stopAfterDisconnect = stopAfterDisconnect == null || stopAfterDisconnect.isNegative() ? Duration.ZERO : stopAfterDisconnect;
+    }
+
+    /** The same settings, never stopping containers for being cut off from Kafka. */
+    public WorkerSettings(String workerId, String bootstrapServers, String address, Capacity capacity,
+                          Duration heartbeatInterval, Duration exitCheckInterval, Duration stopGrace,
+                          Duration healthCheckTimeout, String probeHost, int parallelism,
+                          Map<String, String> kafkaProperties, String originKey) {
+        this(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace, healthCheckTimeout,
+                probeHost, parallelism, kafkaProperties, originKey, Duration.ZERO);
+    }
+
+    /** The same settings, stopping its containers once Kafka has acknowledged nothing for {@code after} (zero: never). */
+    public WorkerSettings withStopAfterDisconnect(Duration after) {
+        return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace,
+                healthCheckTimeout, probeHost, parallelism, kafkaProperties, originKey, after);
     }
 
     /** The same settings without Kafka client properties or an origin key. */
@@ -78,13 +97,13 @@ public record WorkerSettings(String workerId, String bootstrapServers, String ad
     /** The same settings with the operator's Kafka client properties (see {@code dev.cube.kafka.KafkaClientConfig}). */
     public WorkerSettings withKafkaProperties(Map<String, String> properties) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace,
-                healthCheckTimeout, probeHost, parallelism, properties, originKey);
+                healthCheckTimeout, probeHost, parallelism, properties, originKey, stopAfterDisconnect);
     }
 
     /** The same settings, signing with {@code key} (base64), this worker's origin key. */
     public WorkerSettings withOriginKey(String key) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace,
-                healthCheckTimeout, probeHost, parallelism, kafkaProperties, key);
+                healthCheckTimeout, probeHost, parallelism, kafkaProperties, key, stopAfterDisconnect);
     }
 
     /** The same settings with the defaults for what came later than these fields. */
@@ -101,17 +120,17 @@ public record WorkerSettings(String workerId, String bootstrapServers, String ad
 
     public WorkerSettings withHeartbeatInterval(Duration interval) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, interval, exitCheckInterval, stopGrace,
-                healthCheckTimeout, probeHost, parallelism, kafkaProperties, originKey);
+                healthCheckTimeout, probeHost, parallelism, kafkaProperties, originKey, stopAfterDisconnect);
     }
 
     public WorkerSettings withStopGrace(Duration grace) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, grace,
-                healthCheckTimeout, probeHost, parallelism, kafkaProperties, originKey);
+                healthCheckTimeout, probeHost, parallelism, kafkaProperties, originKey, stopAfterDisconnect);
     }
 
     public WorkerSettings withProbeHost(String host) {
         return new WorkerSettings(workerId, bootstrapServers, address, capacity, heartbeatInterval, exitCheckInterval, stopGrace,
-                healthCheckTimeout, host, parallelism);
+                healthCheckTimeout, host, parallelism, kafkaProperties, originKey, stopAfterDisconnect);
     }
 
     /** All cores, all physical memory and the size of the root file system, in cores and MB. */

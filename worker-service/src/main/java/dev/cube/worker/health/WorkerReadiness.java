@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * {@code /health/readiness} of a worker: UP while it has read its desired set to the end and follows
- * it, and the Docker engine answered its last pass (every exit-check interval); DOWN (503) otherwise.
+ * it, the Docker engine answered its last pass (every exit-check interval), and it is not cut off from Kafka
+ * ({@code cube.worker.stop-after-disconnect}); DOWN (503) otherwise.
  */
 @Singleton
 @Readiness
@@ -33,12 +34,15 @@ final class WorkerReadiness implements HealthIndicator {
     public Publisher<HealthResult> getResult() {
         boolean following = worker.followsDesiredSet();
         boolean engine = worker.engineAnswers();
+        boolean kafka = worker.fence() == dev.cube.worker.supervisor.Fence.State.CONNECTED;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("workerId", worker.id());
         details.put("desiredSetRead", following);
         details.put("dockerEngine", engine ? "answers" : "does not answer");
+        details.put("kafka", kafka ? "answers" : worker.fence() == dev.cube.worker.supervisor.Fence.State.CUT_OFF
+                ? "acknowledged nothing for longer than stop-after-disconnect: runs nothing" : "answers again: reading its desired set");
         details.put("desiredAttempts", worker.desiredCount());
         details.put("containers", worker.containerCount());
-        return Publishers.just(HealthResult.builder("worker", following && engine ? HealthStatus.UP : HealthStatus.DOWN).details(details).build());
+        return Publishers.just(HealthResult.builder("worker", following && engine && kafka ? HealthStatus.UP : HealthStatus.DOWN).details(details).build());
     }
 }
