@@ -141,6 +141,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a broker alone on {@code port} with a second PLAINTEXT listener, {@code SECOND}, on {@code secondPort}, which
+     * advertises {@code advertisedPort}: clients that bootstrap there are told to reach the broker at that port, so
+     * that all of their traffic goes through whatever listens on it (a test's proxy, which can cut them off alone).
+     */
+    static EmbeddedKafka startWithSecondListener(Path dataDir, int port, int secondPort, int advertisedPort) {
+        try {
+            Node node = Node.alone(port, freePort());
+            Map<String, String> listeners = Map.of(
+                    "listeners", "PLAINTEXT://127.0.0.1:" + port + ",SECOND://127.0.0.1:" + secondPort + ",CONTROLLER://127.0.0.1:" + node.controllerPort(),
+                    "advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SECOND://127.0.0.1:" + advertisedPort,
+                    "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SECOND:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            return start(dataDir, node, listeners, List.of(), Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded Kafka broker in " + dataDir, e);
+        }
+    }
+
     /** Starts {@code node} with its log under {@code dataDir}, and waits until it answers (a node of a cluster: until a quorum of its voters runs). */
     public static EmbeddedKafka start(Path dataDir, Node node) {
         return start(dataDir, node, Map.of(), List.of(), Map.of());
@@ -187,8 +205,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      * ({@link KafkaProcess}, {@link KafkaCluster}); prints {@code READY <bootstrap>} once it answers.
      */
     public static void main(String[] args) {
-        if (args.length != 2 && args.length != 12) {
-            System.err.println("usage: EmbeddedKafka <data dir> <port> [--node-id N --controller-port P --voters V --replicas R --min-in-sync M]");
+        if (args.length != 2 && args.length != 4 && args.length != 12) {
+            System.err.println("usage: EmbeddedKafka <data dir> <port> [--second-listener PORT:ADVERTISED_PORT | --node-id N --controller-port P "
+                    + "--voters V --replicas R --min-in-sync M]");
             System.exit(2);
         }
         Path dataDir = Path.of(args[0]);
@@ -196,6 +215,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         EmbeddedKafka kafka;
         if (args.length == 2) {
             kafka = start(dataDir, port);
+        } else if (args.length == 4 && args[2].equals("--second-listener")) {
+            String[] ports = args[3].split(":");
+            kafka = startWithSecondListener(dataDir, port, Integer.parseInt(ports[0]), Integer.parseInt(ports[1]));
         } else {
             Map<String, String> options = new HashMap<>();
             for (int i = 2; i + 1 < args.length; i += 2) {

@@ -21,6 +21,8 @@ public final class KafkaProcess implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private final JavaProcess process;
+    private int secondPort = -1;
+    private int advertisedSecondPort = -1;
 
     private KafkaProcess(Path dataDir, int port) {
         this(dataDir, port, List.of(), JavaProcess.DEFAULT_HEAP);
@@ -33,6 +35,36 @@ public final class KafkaProcess implements AutoCloseable {
         List<String> arguments = new java.util.ArrayList<>(List.of(dataDir.toString(), String.valueOf(port)));
         arguments.addAll(nodeArguments);
         this.process = new JavaProcess(EmbeddedKafka.class.getName(), Map.of(), arguments, logFile, heap);
+    }
+
+    /**
+     * Starts a broker like {@link #start(Path)}, with a second listener on a port of its own that advertises
+     * {@code advertisedPort} (see {@link #secondBootstrapServers}): the clients given that address reach the broker
+     * only through whatever listens on {@code advertisedPort} (a test's proxy, which then cuts them off alone).
+     */
+    public static KafkaProcess startWithSecondListener(Path dataDir, int advertisedPort) {
+        try {
+            Files.createDirectories(dataDir);
+            int second = freePort();
+            KafkaProcess kafka = new KafkaProcess(dataDir, freePort(), List.of("--second-listener", second + ":" + advertisedPort),
+                    JavaProcess.DEFAULT_HEAP);
+            kafka.secondPort = second;
+            kafka.advertisedSecondPort = advertisedPort;
+            kafka.start();
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The port of the second listener ({@link #startWithSecondListener}), where a proxy forwards to; -1 without one. */
+    public int secondListenerPort() {
+        return secondPort;
+    }
+
+    /** The address clients of the second listener bootstrap from: the port it advertises. */
+    public String secondBootstrapServers() {
+        return "127.0.0.1:" + advertisedSecondPort;
     }
 
     /** A node of a cluster ({@link KafkaCluster}), not started yet. */
