@@ -43,7 +43,7 @@ public record WorkerView(
 
     /** Whether the worker's container engine answers, as its last heartbeat said; since when and why not, when it does not. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @Schema(name = "WorkerEngine")
+    @Schema(requiredProperties = {"answers"})
     public record Engine(
             @Schema(description = "false: the worker takes no new work until a heartbeat says it answers; what it runs stays") boolean answers,
             @Nullable @Schema(description = "when the worker first found it not answering (the worker's clock)", nullable = true) Instant since,
