@@ -1,4 +1,4 @@
-// Workers: capacity and allocation as bars, measured usage, status (ready, draining, lost, left), their
+// Workers: capacity and allocation as bars, measured usage, status (ready, draining, engine-unreachable, lost, left), their
 // tasks, drain and undrain. Read again on every worker event and every few seconds (heartbeats are not
 // streamed). Under time travel the workers are shown as they are now (cube.workers is compacted: their
 // past is not on the log), with the tasks each held as of the instant (from the task log).
@@ -74,6 +74,9 @@ function card(w, then, reload) {
   return el('article', { class: `card worker status-${w.status}`, 'data-worker-id': w.id, 'data-status': w.status },
     el('header', {}, el('h2', { class: 'mono' }, w.id), badge(w.status), action),
     w.reason ? el('p', { class: 'muted' }, w.reason) : null,
+    w.engine && w.engine.answers === false ? el('p', { class: 'engine-down' }, `Its container engine does not answer`
+      + `${w.engine.since ? ` since ${formatInstant(w.engine.since)}` : ''}: it takes no new work; its tasks stay.`
+      + `${w.engine.reason ? ` ${w.engine.reason}` : ''}`) : null,
     el('p', { class: 'muted small' }, `${w.address || 'no address'} · last heartbeat ${formatInstant(w.lastSeen)} · started ${formatInstant(w.startedAt)}`),
     bar('CPU allocated', allocated.cpu, capacity.cpu, 'cores'),
     bar('Memory allocated', allocated.memory, capacity.memory, 'MB'),

@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * Formats workers (as the manager answers them) as the table of {@code cube workers}, the book's
  * {@code cube node}: what is allocated out of what each worker offers. CPU is in cores, MEMORY in
- * MiB and DISK in GiB, each as {@code allocated/capacity}.
+ * MiB and DISK in GiB, each as {@code allocated/capacity}. STATUS is the manager's ({@code ready},
+ * {@code draining}, {@code engine-unreachable}, {@code left}, {@code lost}); a draining worker whose
+ * engine does not answer either is {@code draining,engine-unreachable}.
  */
 public final class WorkerTable {
 
@@ -30,7 +32,7 @@ public final class WorkerTable {
             JsonNode allocated = worker.path("allocated");
             rows.add(List.of(
                     text(worker.path("id")),
-                    text(worker.path("status")),
+                    status(worker),
                     fraction(allocated.path("cpu"), capacity.path("cpu"), 1),
                     fraction(allocated.path("memory"), capacity.path("memory"), 1),
                     fraction(allocated.path("disk"), capacity.path("disk"), 1024),
@@ -58,6 +60,13 @@ public final class WorkerTable {
         BigDecimal scaled = value.decimalValue().divide(BigDecimal.valueOf(unit), unit == 1 ? 2 : 1, RoundingMode.HALF_UP);
         BigDecimal plain = scaled.stripTrailingZeros();
         return plain.signum() == 0 ? "0" : plain.toPlainString();
+    }
+
+    /** The manager's status, and that its engine does not answer when the status does not say so (a draining worker). */
+    static String status(JsonNode worker) {
+        String status = text(worker.path("status"));
+        boolean engineDown = worker.path("engine").path("answers").isBoolean() && !worker.path("engine").path("answers").asBoolean();
+        return engineDown && status.equals("draining") ? status + ",engine-unreachable" : status;
     }
 
     private static String text(JsonNode value) {

@@ -40,6 +40,29 @@ class WorkerTableTest {
     }
 
     @Test
+    void shouldSayWhenAWorkersEngineDoesNotAnswer() throws IOException {
+        JsonNode down = json("""
+                {"id":"w-1","status":"engine-unreachable","capacity":{"cpu":2,"memory":2048,"disk":51200},
+                 "allocated":{"cpu":0.5,"memory":64,"disk":0},"tasks":["t-1"],"lastSeen":"2026-01-01T11:59:58Z",
+                 "engine":{"answers":false,"since":"2026-01-01T11:59:20Z","reason":"No Docker engine answers at unix:///var/run/docker.sock"}}""");
+        JsonNode drainingAndDown = json("""
+                {"id":"w-2","status":"draining","capacity":{"cpu":2,"memory":2048,"disk":51200},
+                 "allocated":{"cpu":0,"memory":0,"disk":0},"tasks":[],"lastSeen":"2026-01-01T11:59:58Z",
+                 "engine":{"answers":false}}""");
+        JsonNode answers = json("""
+                {"id":"w-3","status":"ready","capacity":{"cpu":2,"memory":2048,"disk":51200},
+                 "allocated":{"cpu":0,"memory":0,"disk":0},"tasks":[],"lastSeen":"2026-01-01T11:59:58Z","engine":{"answers":true}}""");
+
+        String table = WorkerTable.format(List.of(down, drainingAndDown, answers), NOW);
+
+        assertThat(table.lines()).containsExactly(
+                "ID    STATUS                        CPU     MEMORY MiB   DISK GiB   TASKS   LAST SEEN",
+                "w-1   engine-unreachable            0.5/2   64/2048      0/50       1       2s ago",
+                "w-2   draining,engine-unreachable   0/2     0/2048       0/50       0       2s ago",
+                "w-3   ready                         0/2     0/2048       0/50       0       2s ago");
+    }
+
+    @Test
     void shouldPrintOnlyTheHeaderWhenThereAreNoWorkers() {
         assertThat(WorkerTable.format(List.of(), NOW).lines())
                 .containsExactly("ID   STATUS   CPU   MEMORY MiB   DISK GiB   TASKS   LAST SEEN");

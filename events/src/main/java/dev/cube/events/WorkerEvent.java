@@ -14,11 +14,25 @@ public sealed interface WorkerEvent extends EventData {
 
     String workerId();
 
-    /** A worker is alive and can take work: sent when it starts and then every few seconds, with its live stats. */
+    /**
+     * A worker is alive: sent when it starts and then every few seconds, with its live stats and, when
+     * its container engine does not answer, {@code engine} saying so (absent: the engine answers). Every
+     * heartbeat states the whole of it: a worker whose engine does not answer takes no new work until a
+     * heartbeat without {@code engine} (or with {@code answers} true) comes.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Heartbeat(String workerId, String address, Capacity capacity, Instant startedAt, Stats stats) implements WorkerEvent {
+    record Heartbeat(String workerId, String address, Capacity capacity, Instant startedAt, Stats stats, Engine engine) implements WorkerEvent {
         public Heartbeat(String workerId, String address, Capacity capacity, Instant startedAt) {
-            this(workerId, address, capacity, startedAt, null);
+            this(workerId, address, capacity, startedAt, null, null);
+        }
+
+        public Heartbeat(String workerId, String address, Capacity capacity, Instant startedAt, Stats stats) {
+            this(workerId, address, capacity, startedAt, stats, null);
+        }
+
+        /** Whether the worker's engine answers: what a heartbeat without {@code engine} means. */
+        public boolean engineAnswers() {
+            return engine == null || !Boolean.FALSE.equals(engine.answers());
         }
     }
 
@@ -48,6 +62,17 @@ public sealed interface WorkerEvent extends EventData {
 
     /** What a worker offers: cpu in cores, memory and disk in MB. */
     record Capacity(double cpu, long memory, long disk) {
+    }
+
+    /**
+     * Whether the worker's container engine answered at its last look: {@code since} is when (the worker's
+     * clock) it first found it not answering, {@code reason} what it saw; both only when it does not answer.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Engine(Boolean answers, Instant since, String reason) {
+        public static Engine unreachable(Instant since, String reason) {
+            return new Engine(false, since, reason);
+        }
     }
 
     /**

@@ -52,6 +52,8 @@ class OpenApiDocumentIT {
 
     static final String DOCUMENT = "https://cube.dev/api/openapi.json";
     static final String WORKER = "openapi-worker";
+    /** A worker that heartbeats saying its container engine does not answer: it takes no work, and its answer has an engine with since and reason. */
+    static final String ENGINE_DOWN = "openapi-engine-down";
 
     static IsolatedManager cube;
     static ScheduledExecutorService heartbeats;
@@ -69,7 +71,10 @@ class OpenApiDocumentIT {
         Instant startedAt = Instant.now();
         heartbeats.scheduleAtFixedRate(() -> cube.append(Topics.WORKERS.name(), List.of(CubeEvent.of("/cube/worker/" + WORKER, WORKER, Instant.now(),
                 new WorkerEvent.Heartbeat(WORKER, "127.0.0.1", new WorkerEvent.Capacity(4, 4096, 10_000), startedAt,
-                        new WorkerEvent.Stats(0.1, 512, 1000, 0.5, 0))))), 0, 1, TimeUnit.SECONDS);
+                        new WorkerEvent.Stats(0.1, 512, 1000, 0.5, 0))),
+                CubeEvent.of("/cube/worker/" + ENGINE_DOWN, ENGINE_DOWN, Instant.now(),
+                        new WorkerEvent.Heartbeat(ENGINE_DOWN, "127.0.0.2", new WorkerEvent.Capacity(4, 4096, 10_000), startedAt, null,
+                                WorkerEvent.Engine.unreachable(startedAt, "No Docker engine answers at unix:///var/run/docker.sock"))))), 0, 1, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -201,6 +206,8 @@ class OpenApiDocumentIT {
 
         record(cube.get("/api/v1/workers"));
         record(cube.get("/api/v1/workers/" + WORKER));
+        record(await().atMost(Duration.ofSeconds(30)).until(() -> cube.get("/api/v1/workers/" + ENGINE_DOWN),
+                response -> response.statusCode() == 200 && response.body().contains("\"engine-unreachable\"")));
         record(cube.get("/api/v1/workers/nobody"));
         record(cube.post("/api/v1/workers/" + WORKER + "/drain", ""));
         record(cube.post("/api/v1/workers/nobody/drain", ""));

@@ -323,10 +323,19 @@ public final class Worker implements AutoCloseable {
         return send(Topics.TASK_EVENTS.name(), event.subject(), event);
     }
 
+    /**
+     * The heartbeat of worker {@code workerId} now: what it offers, what {@code machine} measures, and, while the
+     * {@code supervisor}'s last pass found the engine not answering, {@code engine} saying so (the manager then
+     * places no new work here; what runs stays).
+     */
+    public static WorkerEvent.Heartbeat heartbeatOf(String workerId, String address, WorkerEvent.Capacity capacity, Instant startedAt,
+                                                    MachineStats machine, Supervisor supervisor) {
+        return new WorkerEvent.Heartbeat(workerId, address, capacity, startedAt, machine.sample(supervisor.containerCount()), supervisor.engine());
+    }
+
     private void heartbeat() {
         try {
-            WorkerEvent.Heartbeat beat = new WorkerEvent.Heartbeat(id(), settings.address(), settings.capacity(), startedAt,
-                    machine.sample(supervisor.containerCount()));
+            WorkerEvent.Heartbeat beat = heartbeatOf(id(), settings.address(), settings.capacity(), startedAt, machine, supervisor);
             send(Topics.WORKERS.name(), id(), CubeEvent.of(source, id(), clock.instant(), beat));
         } catch (RuntimeException e) {
             log.warn("Worker {} could not send a heartbeat: {}", id(), e.toString());

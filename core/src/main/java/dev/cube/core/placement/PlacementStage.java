@@ -39,7 +39,8 @@ import java.util.TreeSet;
  * <p>Rules (each has a test in {@code PlacementStageTest}):
  * <ul>
  * <li>A waiting attempt goes to the best candidate by the {@link Scheduler}, among the workers that are
- *     live, not draining, heard from within their TTL (in log time), and have room; the decision is a
+ *     live, not draining, whose last heartbeat says their container engine answers, heard from within
+ *     their TTL (in log time), and have room; the decision is a
  *     {@code scheduled} event whose id is {@code <task>/<attempt>/scheduled}. The stage finds it through the
  *     scheduler's {@link CandidateIndex}, which chooses what scoring every candidate would choose, looking
  *     only at the candidates it passes over ({@code PlacementStageIndexTest} holds it to that).</li>
@@ -51,6 +52,10 @@ import java.util.TreeSet;
  * <li>A worker whose silence, in log time, exceeds TTL plus grace is declared lost ({@code lost} for each
  *     attempt it holds, then {@code dev.cube.worker.lost}); a gap in the log gives everyone a fresh period.</li>
  * <li>Each attempt held on a draining worker is placed again elsewhere as its next attempt.</li>
+ * <li>A worker whose engine does not answer takes no new work, but keeps what it holds: it is alive (it
+ *     heartbeats), so nothing is moved off it and it is not declared lost; the first heartbeat that says
+ *     its engine answers makes it a candidate again. An attempt that waits because every live worker's
+ *     engine is down is told so ({@code unplaced}).</li>
  * <li>Nothing is decided until every partition of the task fold has caught up with the log as it was when
  *     the fold started: a projection rebuilt from the log decides nothing that the log already holds.</li>
  * </ul>
@@ -162,7 +167,7 @@ public final class PlacementStage {
     }
 
     private enum ReasonKind {
-        NO_WORKER, NO_ROOM
+        NO_WORKER, NO_ENGINE, NO_ROOM
     }
 
     private record Queued(Instant notBefore, long seq, String taskId) {
@@ -183,6 +188,7 @@ public final class PlacementStage {
     private final Map<String, Allocation> allocations = new HashMap<>();
     private final CandidateIndex candidates;
     private final Set<String> draining = new HashSet<>();
+    private final Set<String> engineDown = new HashSet<>();
     private final TreeMap<Long, String> ready = new TreeMap<>();
     private final TreeSet<Queued> delayed = new TreeSet<>(BY_DUE_TIME);
     private final TreeMap<Instant, Set<String>> deadlines = new TreeMap<>();
@@ -203,6 +209,7 @@ public final class PlacementStage {
         allocations.clear();
         candidates.clear();
         draining.clear();
+        engineDown.clear();
         ready.clear();
         delayed.clear();
         deadlines.clear();
@@ -221,6 +228,7 @@ public final class PlacementStage {
         workers.values().forEach(worker -> {
             index(worker);
             setDraining(worker);
+            setEngineDown(worker);
             refreshCandidate(worker.id());
         });
         retryWanted = true;
@@ -404,7 +412,8 @@ public final class PlacementStage {
         if (control.attempt() != 1) {
             return;
         }
-        ReasonKind kind = candidates.any(this::heardFromWithinTtl) ? ReasonKind.NO_ROOM : ReasonKind.NO_WORKER;
+        ReasonKind kind = candidates.any(this::heardFromWithinTtl) ? ReasonKind.NO_ROOM
+                : engineDownWithinTtl().isEmpty() ? ReasonKind.NO_WORKER : ReasonKind.NO_ENGINE;
         if (!kind.name().equals(entry.toldReason())) {
             commit(taskId, entry, entry.withToldReason(kind.name()), step);
             step.decisions.add(new TaskDecision(taskId, taskId + "/1/unplaced/" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-'),
@@ -454,7 +463,7 @@ public final class PlacementStage {
             step.decisions.add(new WorkerDecision(workerId, workerId + "/lost/" + worker.lastSeen().toEpochMilli(),
                     new WorkerEvent.Lost(workerId, worker.lastSeen(), reason)));
             setWorker(new WorkerState(worker.id(), worker.address(), worker.capacity(), worker.startedAt(), worker.stats(),
-                    worker.lastSeen(), Liveness.LOST, worker.draining(), reason), step);
+                    worker.lastSeen(), Liveness.LOST, worker.draining(), reason, worker.engine()), step);
         }
     }
 
@@ -553,9 +562,10 @@ public final class PlacementStage {
         }
         index(worker);
         setDraining(worker);
+        setEngineDown(worker);
         refreshCandidate(worker.id());
         if (before == null || before.liveness() != worker.liveness() || before.draining() != worker.draining()
-                || !Objects.equals(before.capacity(), worker.capacity())) {
+                || before.engineAnswers() != worker.engineAnswers() || !Objects.equals(before.capacity(), worker.capacity())) {
             retryWanted = true;
         }
         step.workers.add(worker.id());
@@ -585,9 +595,23 @@ public final class PlacementStage {
         }
     }
 
+    /** Keeps {@link #engineDown}: the live workers, not draining, that would be candidates but for their engine. */
+    private void setEngineDown(WorkerState worker) {
+        if (worker.liveness() == Liveness.LIVE && !worker.draining() && !worker.engineAnswers() && worker.capacity() != null) {
+            engineDown.add(worker.id());
+        } else {
+            engineDown.remove(worker.id());
+        }
+    }
+
+    /** The workers heard from within their TTL that take no new work only because their engine does not answer, in id order. */
+    private List<String> engineDownWithinTtl() {
+        return engineDown.stream().filter(id -> !clock.silentFor(workers.get(id).lastSeen(), settings.ttl())).sorted().toList();
+    }
+
     private void refreshCandidate(String workerId) {
         WorkerState worker = workers.get(workerId);
-        if (worker == null || worker.liveness() != Liveness.LIVE || worker.draining() || worker.capacity() == null) {
+        if (worker == null || worker.liveness() != Liveness.LIVE || worker.draining() || !worker.engineAnswers() || worker.capacity() == null) {
             candidates.remove(workerId);
             return;
         }
@@ -603,6 +627,13 @@ public final class PlacementStage {
     private String unplacedReason(Resources need, ReasonKind kind) {
         if (kind == ReasonKind.NO_WORKER) {
             return "no live worker takes new work: waiting for a worker to join";
+        }
+        if (kind == ReasonKind.NO_ENGINE) {
+            List<String> down = engineDownWithinTtl();
+            String named = down.size() <= 5 ? String.join(", ", down) : String.join(", ", down.subList(0, 5)) + " and " + (down.size() - 5) + " more";
+            return (down.size() == 1 ? "no live worker takes new work: the container engine of worker " + named + " does not answer"
+                    : "no live worker takes new work: the container engines of workers " + named + " do not answer")
+                    + "; waiting for one to answer or a worker to join";
         }
         Candidate roomiest = candidates.candidates().stream().filter(this::heardFromWithinTtl)
                 .max(Comparator.comparingLong(Candidate::freeMemory).thenComparingDouble(Candidate::freeCpu)).orElseThrow();

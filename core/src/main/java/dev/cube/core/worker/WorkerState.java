@@ -13,14 +13,25 @@ import java.util.Objects;
  *
  * @param lastSeen the log time of the worker's last heartbeat (or of its {@code left}); null until then
  * @param reason   why the worker is where it is (left, lost), when that needs saying
+ * @param engine   what its last heartbeat said of its container engine when that does not answer; null when
+ *                 it answers (or said nothing, as older workers do)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkerState(String id, String address, WorkerEvent.Capacity capacity, Instant startedAt, WorkerEvent.Stats stats,
-                          Instant lastSeen, Liveness liveness, boolean draining, String reason) {
+                          Instant lastSeen, Liveness liveness, boolean draining, String reason,
+                          WorkerEvent.Engine engine) {
 
     public WorkerState {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(liveness, "liveness");
+        if (engine != null && !Boolean.FALSE.equals(engine.answers())) {
+            engine = null;
+        }
+    }
+
+    public WorkerState(String id, String address, WorkerEvent.Capacity capacity, Instant startedAt, WorkerEvent.Stats stats,
+                       Instant lastSeen, Liveness liveness, boolean draining, String reason) {
+        this(id, address, capacity, startedAt, stats, lastSeen, liveness, draining, reason, null);
     }
 
     public enum Liveness {
@@ -38,10 +49,18 @@ public record WorkerState(String id, String address, WorkerEvent.Capacity capaci
         return new WorkerState(id, null, null, null, null, null, Liveness.UNSEEN, false, null);
     }
 
-    /** What the HTTP API calls it: ready, draining, left, lost or unseen. */
+    /** Whether its container engine answered at its last heartbeat (what a worker that does not say means). */
+    public boolean engineAnswers() {
+        return engine == null;
+    }
+
+    /**
+     * What the HTTP API calls it: ready, draining, engine-unreachable (live, not draining, its engine does not
+     * answer: it takes no new work, its tasks stay), left, lost or unseen.
+     */
     public String status() {
         return switch (liveness) {
-            case LIVE -> draining ? "draining" : "ready";
+            case LIVE -> draining ? "draining" : engineAnswers() ? "ready" : "engine-unreachable";
             case LEFT -> "left";
             case LOST -> "lost";
             case UNSEEN -> "unseen";
@@ -49,10 +68,10 @@ public record WorkerState(String id, String address, WorkerEvent.Capacity capaci
     }
 
     WorkerState with(Liveness liveness, Instant lastSeen, String reason) {
-        return new WorkerState(id, address, capacity, startedAt, stats, lastSeen, liveness, draining, reason);
+        return new WorkerState(id, address, capacity, startedAt, stats, lastSeen, liveness, draining, reason, engine);
     }
 
     WorkerState withDraining(boolean draining) {
-        return new WorkerState(id, address, capacity, startedAt, stats, lastSeen, liveness, draining, reason);
+        return new WorkerState(id, address, capacity, startedAt, stats, lastSeen, liveness, draining, reason, engine);
     }
 }

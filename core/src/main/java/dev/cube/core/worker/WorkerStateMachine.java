@@ -20,6 +20,8 @@ import java.time.Instant;
  *                          └──lost──▶ LOST ◀┘ (lost, when its lastSeen is the last heartbeat)
  *                                      └──heartbeat──▶ LIVE
  * draining / undrained set the other axis, whatever the liveness
+ * each heartbeat says whether the worker's engine answers (its engine field, absent: it answers): the state
+ * keeps what the last one said
  * </pre>
  */
 public final class WorkerStateMachine {
@@ -35,7 +37,7 @@ public final class WorkerStateMachine {
         WorkerState known = state == null ? WorkerState.unseen(event.workerId()) : state;
         return switch (event) {
             case Heartbeat beat -> new WorkerEvolution.Applied(new WorkerState(known.id(), beat.address(), beat.capacity(), beat.startedAt(),
-                    beat.stats(), logTime, Liveness.LIVE, known.draining(), null));
+                    beat.stats(), logTime, Liveness.LIVE, known.draining(), null, beat.engineAnswers() ? null : beat.engine()));
             case Left left -> switch (known.liveness()) {
                 case LIVE -> new WorkerEvolution.Applied(known.with(Liveness.LEFT, logTime, left.reason() == null ? "left" : left.reason()));
                 case LEFT -> new WorkerEvolution.Duplicate(known);

@@ -416,6 +416,82 @@ class PlacementStageTest {
     }
 
     @Nested
+    class EngineDown {
+
+        private List<Decision> engineDownHeartbeat(String worker, double second) {
+            return record(stage.onWorkersRecord(new WorkerEvent.Heartbeat(worker, worker, new WorkerEvent.Capacity(4, 4096, 10_000), T0, null,
+                    WorkerEvent.Engine.unreachable(T0, "No Docker engine answers at unix:///var/run/docker.sock")), at(second)));
+        }
+
+        @Test
+        void placesNothingNewOnAWorkerWhoseEngineDoesNotAnswerAndPlacesThereAgainOnceAHeartbeatSaysItAnswers() {
+            heartbeat("w1", 4, 4096, 0);
+            caughtUp(0);
+            engineDownHeartbeat("w1", 0.5);
+
+            List<Decision> first = waiting("t1", 1, SMALL, 0, 1);
+            assertThat(scheduled(first)).isEmpty();
+            assertThat(first).singleElement().satisfies(d -> {
+                assertThat(d.eventId()).isEqualTo("t1/1/unplaced/no-engine");
+                assertThat(((TaskEvent.Unplaced) ((TaskDecision) d).event()).reason())
+                        .isEqualTo("no live worker takes new work: the container engine of worker w1 does not answer;"
+                                + " waiting for one to answer or a worker to join");
+            });
+            assertThat(engineDownHeartbeat("w1", 3.5)).as("the same kind of reason is not told twice").isEmpty();
+            assertThat(retry()).isEmpty();
+
+            heartbeat("w1", 4, 4096, 6.5);
+            assertThat(onlyScheduled(retry()).eventId()).isEqualTo("t1/1/scheduled");
+            assertThat(workerOf(onlyScheduled(decided))).isEqualTo("w1");
+        }
+
+        @Test
+        void placesOnAnotherWorkerWhileOnesEngineDoesNotAnswer() {
+            heartbeat("w1", 4, 4096, 0);
+            heartbeat("w2", 1, 512, 0);
+            caughtUp(0);
+            engineDownHeartbeat("w1", 0.5);
+
+            assertThat(workerOf(onlyScheduled(waiting("t1", 1, SMALL, 0, 1)))).isEqualTo("w2");
+        }
+
+        @Test
+        void neitherMovesNorLosesTheAttemptsItRunsWhileItKeepsHeartbeating() {
+            heartbeat("w1", 4, 4096, 0);
+            heartbeat("w2", 4, 4096, 0);
+            caughtUp(0);
+            placed("t1", 1, "w1", SMALL, 0.5);
+
+            List<Decision> during = new ArrayList<>();
+            for (double s = 1; s <= 60; s += 1) {
+                during.addAll(engineDownHeartbeat("w1", s));
+                during.addAll(heartbeat("w2", 4, 4096, s));
+                during.addAll(tick(s));
+            }
+            during.addAll(retry());
+
+            assertThat(during).as("no move, no loss, no lost worker").isEmpty();
+            assertThat(stage.allocation("w1").taskIds()).containsExactly("t1");
+            assertThat(stage.worker("w1").orElseThrow().liveness()).isEqualTo(WorkerState.Liveness.LIVE);
+            assertThat(stage.worker("w1").orElseThrow().status()).isEqualTo("engine-unreachable");
+        }
+
+        @Test
+        void aStageRestoredFromTheStoredStateStillKeepsWorkOffIt() {
+            heartbeat("w1", 4, 4096, 0);
+            caughtUp(0);
+            engineDownHeartbeat("w1", 0.5);
+            PlacementStage restored = newStage(1);
+            restored.restore(List.of(stage.worker("w1").orElseThrow()), Map.of(), stage.meta());
+            stage = restored;
+
+            assertThat(scheduled(waiting("t1", 1, SMALL, 0, 1))).isEmpty();
+            heartbeat("w1", 4, 4096, 2);
+            assertThat(workerOf(onlyScheduled(retry()))).isEqualTo("w1");
+        }
+    }
+
+    @Nested
     class ItsStoredState {
 
         @Test

@@ -33,6 +33,10 @@ class WorkerStateMachineTest {
         return new WorkerEvent.Heartbeat("w1", "10.0.0.7", CAPACITY, T0.minusSeconds(60));
     }
 
+    static WorkerEvent.Heartbeat engineDown(WorkerEvent.Engine engine) {
+        return new WorkerEvent.Heartbeat("w1", "10.0.0.7", CAPACITY, T0.minusSeconds(60), null, engine);
+    }
+
     @Nested
     class AWorkerNeverSeen {
 
@@ -134,6 +138,45 @@ class WorkerStateMachineTest {
 
             assertThat(when(new WorkerEvent.Draining("w1", "again"), T0.plusSeconds(5))).isInstanceOf(WorkerEvolution.Duplicate.class);
             assertThat(when(new WorkerEvent.Undrained("w1", null), T0.plusSeconds(5)).state().draining()).isFalse();
+        }
+
+        @Test
+        void keepsWhatEachHeartbeatSaysOfItsEngine() {
+            WorkerEvent.Engine down = WorkerEvent.Engine.unreachable(T0.minusSeconds(2), "No Docker engine answers at unix:///var/run/docker.sock");
+            given(heartbeat());
+
+            WorkerState unreachable = when(engineDown(down), T0.plusSeconds(3)).state();
+            assertThat(unreachable.liveness()).isEqualTo(Liveness.LIVE);
+            assertThat(unreachable.engineAnswers()).isFalse();
+            assertThat(unreachable.engine()).isEqualTo(down);
+            assertThat(unreachable.status()).isEqualTo("engine-unreachable");
+            assertThat(unreachable.lastSeen()).isEqualTo(T0.plusSeconds(3));
+
+            state = unreachable;
+            WorkerState answersAgain = when(heartbeat(), T0.plusSeconds(6)).state();
+            assertThat(answersAgain.engineAnswers()).isTrue();
+            assertThat(answersAgain.engine()).isNull();
+            assertThat(answersAgain.status()).isEqualTo("ready");
+        }
+
+        @Test
+        void takesAnEngineThatSaysItAnswersAsNoEngineNews() {
+            given(heartbeat());
+
+            WorkerState after = when(engineDown(new WorkerEvent.Engine(true, null, null)), T0.plusSeconds(3)).state();
+
+            assertThat(after.engine()).isNull();
+            assertThat(after.status()).isEqualTo("ready");
+        }
+
+        @Test
+        void aDrainingWorkerWhoseEngineDoesNotAnswerSaysDraining() {
+            given(heartbeat(), new WorkerEvent.Draining("w1", "upgrade"));
+
+            WorkerState after = when(engineDown(WorkerEvent.Engine.unreachable(T0, "down")), T0.plusSeconds(3)).state();
+
+            assertThat(after.status()).isEqualTo("draining");
+            assertThat(after.engineAnswers()).isFalse();
         }
 
         @Test

@@ -67,6 +67,12 @@ public final class EventRules {
                 if (e.stats() != null) {
                     stats(e.stats(), out);
                 }
+                if (e.engine() != null) {
+                    if (e.engine().answers() == null) {
+                        out.add(new Violation("data.engine.answers", "is required"));
+                    }
+                    text(e.engine().reason(), "data.engine.reason", false, out);
+                }
             }
             case WorkerEvent.Left e -> workerId(e.workerId(), out);
             case WorkerEvent.Draining e -> workerId(e.workerId(), out);

@@ -51,7 +51,8 @@ class CloudEventCodecTest {
             case TASK_LOST -> new TaskEvent.Lost("w1", 1, "no heartbeat for 30 s");
             case WORKER_HEARTBEAT -> new WorkerEvent.Heartbeat("w1", "10.0.0.7:7070",
                     new WorkerEvent.Capacity(4.0, 8192, 100_000), Instant.parse("2026-01-31T11:00:00Z"),
-                    new WorkerEvent.Stats(0.25, 2048, 40_000, 0.7, 3));
+                    new WorkerEvent.Stats(0.25, 2048, 40_000, 0.7, 3),
+                    WorkerEvent.Engine.unreachable(Instant.parse("2026-01-31T11:59:30Z"), "No Docker engine answers at unix:///var/run/docker.sock"));
             case WORKER_LEFT -> new WorkerEvent.Left("w1", "shutdown");
             case WORKER_DRAINING -> new WorkerEvent.Draining("w1", "kernel upgrade");
             case WORKER_LOST -> new WorkerEvent.Lost("w1", Instant.parse("2026-01-31T11:59:00Z"), "no heartbeat for 20 s");
@@ -161,6 +162,20 @@ class CloudEventCodecTest {
             assertThat(spec.env()).isEmpty();
             assertThat(spec.labels()).isEmpty();
         }
+    }
+
+    @Test
+    void aHeartbeatWithoutEngineAsOlderWorkersWroteItMeansTheEngineAnswers() {
+        ObjectNode json = CloudEventCodec.toJson(sample(EventType.WORKER_HEARTBEAT));
+        ((ObjectNode) json.get("data")).remove("engine");
+
+        CubeEvent decoded = CloudEventCodec.decode(json.toString().getBytes(StandardCharsets.UTF_8));
+
+        assertThat(decoded.data()).isInstanceOfSatisfying(WorkerEvent.Heartbeat.class, beat -> {
+            assertThat(beat.engine()).isNull();
+            assertThat(beat.engineAnswers()).isTrue();
+        });
+        assertThat(((WorkerEvent.Heartbeat) sample(EventType.WORKER_HEARTBEAT).data()).engineAnswers()).isFalse();
     }
 
     @Nested
@@ -431,6 +446,17 @@ class CloudEventCodecTest {
 
             assertThat(refusal.field()).isEqualTo("data.exitCode");
             assertThat(refusal.reason()).contains("dev.cube.task.failed");
+        }
+
+        @Test
+        void aHeartbeatWhoseEngineDoesNotSayWhetherItAnswers() {
+            ObjectNode json = CloudEventCodec.toJson(sample(EventType.WORKER_HEARTBEAT));
+            ((ObjectNode) json.get("data").get("engine")).remove("answers");
+
+            InvalidEventException refusal = refusalOf(json.toString());
+
+            assertThat(refusal.field()).isEqualTo("data.engine.answers");
+            assertThat(refusal.reason()).isEqualTo("is required");
         }
 
         @Test

@@ -40,7 +40,8 @@ class ContractFuzzTest {
              "data":{"attempt":2,"exitCode":137,"reason":"oom","oomKilled":true},"traceparent":"00-abc","schemaversion":1}""",
             """
             {"specversion":"1.0","id":"h1","source":"/x","type":"dev.cube.worker.heartbeat","subject":"w1","time":"2026-12-01T12:00:00Z",
-             "data":{"workerId":"w1","capacity":{"cpu":2,"memory":1024,"disk":100},"stats":{"cpuUsage":0.5,"memoryUsed":1,"diskUsed":2,"loadAverage":0.1,"containers":1}}}""",
+             "data":{"workerId":"w1","capacity":{"cpu":2,"memory":1024,"disk":100},"stats":{"cpuUsage":0.5,"memoryUsed":1,"diskUsed":2,"loadAverage":0.1,"containers":1},
+             "engine":{"answers":false,"since":"2026-12-01T11:59:30Z","reason":"no engine"}}}""",
             """
             {"specversion":"1.0","id":"s1","source":"/x","type":"dev.cube.task.scheduled","subject":"t1","time":"2026-12-01T12:00:00Z","partitionkey":"t1",
              "data":{"workerId":"w1","attempt":1}}""");

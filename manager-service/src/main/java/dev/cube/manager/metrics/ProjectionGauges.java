@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <caption>Meters (Prometheus names)</caption>
  *   <tr><td>{@code cube_tasks{state}}</td><td>tasks in each observed state in the task partitions this manager folds (the
  *   active copies it holds): with several managers, sum them for the whole projection</td></tr>
- *   <tr><td>{@code cube_workers{status}}</td><td>workers ready, draining, left, lost (every manager reports all of them,
+ *   <tr><td>{@code cube_workers{status}}</td><td>workers ready, draining, engine-unreachable, left, lost (every manager reports all of them,
  *   from the placement stage's copy, wherever it is)</td></tr>
  *   <tr><td>{@code cube_worker_heartbeat_age_seconds{worker}}</td><td>the manager's clock minus the log time (the broker's) of the worker's last heartbeat, at the scrape</td></tr>
  *   <tr><td>{@code cube_projection_lag_records{topic}}</td><td>records of each input topic not yet read by the projection (Kafka's consumer lag, at its last fetch)</td></tr>
@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ProjectionGauges {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionGauges.class);
-    private static final List<String> WORKER_STATUSES = List.of("ready", "draining", "left", "lost");
+    private static final List<String> WORKER_STATUSES = List.of("ready", "draining", "engine-unreachable", "left", "lost");
 
     private final LocalStores tasks;
     private final ProjectionRunner projection;

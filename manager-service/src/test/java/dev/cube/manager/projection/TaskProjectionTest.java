@@ -246,6 +246,36 @@ class TaskProjectionTest {
     }
 
     @Test
+    void aWorkerWhoseEngineDoesNotAnswerTakesNoNewWorkKeepsWhatItRunsAndTakesWorkAgainOnceItAnswers() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
+
+        for (int i = 0; i < 30; i++) {
+            now = now.plusSeconds(1);
+            engineDownHeartbeat("w1");
+            tick();
+            if (i == 0) {
+                submit("t2", 0.5, 128, TaskSpec.RestartPolicy.NEVER);
+            }
+        }
+
+        assertThat(state("t2").state()).isEqualTo(TaskStatus.Pending);
+        assertThat(state("t2").reason()).contains("the container engine of worker w1 does not answer");
+        assertThat(state("t1").state()).as("what runs there stays").isEqualTo(TaskStatus.Running);
+        assertThat(state("t1").attempt()).isEqualTo(1);
+        assertThat(log.stream().map(r -> CloudEventCodec.decode(r.value()).data())).as("the worker is alive: nothing is lost")
+                .noneMatch(data -> data instanceof TaskEvent.Lost || data instanceof WorkerEvent.Lost);
+
+        heartbeat("w1", 2, 1024);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        assertThat(state("t2").state()).isEqualTo(TaskStatus.Scheduled);
+        assertThat(state("t2").workerId()).isEqualTo("w1");
+        assertThat(scheduledIds("t1")).containsExactly("t1/1/scheduled");
+    }
+
+    @Test
     void aProjectionFoldingTheSameLogAgainEndsWithTheSameDesiredRecordsAtTheSameRevisionsAndDecidesNothing() {
         heartbeat("w1", 2, 1024);
         submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
@@ -325,6 +355,11 @@ class TaskProjectionTest {
 
     private void heartbeat(String id, double cpu, long memory) {
         pipe(workers, id, event(id, new WorkerEvent.Heartbeat(id, "host-" + id, new WorkerEvent.Capacity(cpu, memory, 100_000), T0)));
+    }
+
+    private void engineDownHeartbeat(String id) {
+        pipe(workers, id, event(id, new WorkerEvent.Heartbeat(id, "host-" + id, new WorkerEvent.Capacity(2, 1024, 100_000), T0, null,
+                WorkerEvent.Engine.unreachable(T0, "No Docker engine answers at unix:///var/run/docker.sock"))));
     }
 
     private void tick() {

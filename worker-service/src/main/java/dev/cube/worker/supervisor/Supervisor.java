@@ -2,7 +2,9 @@ package dev.cube.worker.supervisor;
 
 import dev.cube.events.CubeEvent;
 import dev.cube.events.TaskEvent;
+import dev.cube.events.WorkerEvent;
 import dev.cube.events.desired.DesiredAttempt;
+import dev.cube.events.wire.EventRules;
 import dev.cube.worker.runtime.ContainerInfo;
 import dev.cube.worker.runtime.ContainerRuntime;
 import dev.cube.worker.runtime.ContainerRuntimeException;
@@ -76,7 +78,8 @@ public final class Supervisor implements AutoCloseable {
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final Map<String, String> healthFailures = new ConcurrentHashMap<>();
     private volatile int containers;
-    private volatile boolean engineDown;
+    /** What the worker says of its engine in its heartbeats while it does not answer; null while it answers. */
+    private volatile WorkerEvent.Engine engineDown;
 
     /** A supervisor whose containers' output is shipped by no one. */
     public Supervisor(String workerId, ContainerRuntime runtime, Reporter reporter, Settings settings, Clock clock) {
@@ -115,7 +118,15 @@ public final class Supervisor implements AutoCloseable {
 
     /** Whether the engine answered at the last pass. */
     public boolean engineAnswers() {
-        return !engineDown;
+        return engineDown == null;
+    }
+
+    /**
+     * What the heartbeat says of the engine: null while it answers, else since when (this supervisor's clock, at
+     * the first pass that found it down) and what the listing said.
+     */
+    public WorkerEvent.Engine engine() {
+        return engineDown;
     }
 
     /**
@@ -130,15 +141,15 @@ public final class Supervisor implements AutoCloseable {
         try {
             listed = runtime.listOwnedBy(workerId);
         } catch (EngineUnavailableException e) {
-            if (!engineDown) {
-                LOG.warn("Worker {}: {}; its containers are left as they are until it answers", workerId, e.getMessage());
+            if (engineDown == null) {
+                LOG.warn("Worker {}: {}; its containers are left as they are and it takes no new work until it answers", workerId, e.getMessage());
+                engineDown = WorkerEvent.Engine.unreachable(clock.instant(), reasonOf(e));
             }
-            engineDown = true;
             return;
         }
-        if (engineDown) {
-            LOG.info("Worker {}: the Docker engine answers again", workerId);
-            engineDown = false;
+        if (engineDown != null) {
+            LOG.info("Worker {}: the Docker engine answers again (it did not since {})", workerId, engineDown.since());
+            engineDown = null;
         }
         containers = (int) listed.stream().filter(c -> !c.status().hasFinished()).count();
         forget(desired, listed);
@@ -187,6 +198,11 @@ public final class Supervisor implements AutoCloseable {
                 return busyNow.contains(key);
             }
         };
+    }
+
+    private static String reasonOf(EngineUnavailableException e) {
+        String message = e.getMessage() == null ? "the container engine does not answer" : e.getMessage();
+        return message.length() <= EventRules.MAX_REASON_LENGTH ? message : message.substring(0, EventRules.MAX_REASON_LENGTH);
     }
 
     /** Forgets what was done for attempts that are neither desired nor on the engine any more: memory stays bounded. */

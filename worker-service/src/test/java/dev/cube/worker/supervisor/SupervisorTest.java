@@ -239,10 +239,15 @@ class SupervisorTest {
 
         converge();
         assertThat(supervisor.engineAnswers()).isFalse();
+        java.time.Instant since = supervisor.engine().since();
+        converge();
+        assertThat(supervisor.engine().since()).as("since the first pass that found it down").isEqualTo(since);
+        assertThat(runtime.created()).isZero();
         runtime.setDown(false);
 
         convergeUntil(() -> reported("t1").contains("t1/1/running"));
         assertThat(supervisor.engineAnswers()).isTrue();
+        assertThat(supervisor.engine()).isNull();
     }
 
     @Test
