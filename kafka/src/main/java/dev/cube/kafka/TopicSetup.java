@@ -159,6 +159,7 @@ public final class TopicSetup {
                 Thread.sleep(200);
             }
         }
+        awaitLeaders(admin, descriptions.values());
         Map<ConfigResource, Config> configs;
         try {
             configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
@@ -188,6 +189,30 @@ public final class TopicSetup {
             warnings(topic, found, replicationFactor).forEach(LOG::warn);
         }
         return problems;
+    }
+
+    /**
+     * Waits until the leader of every partition of {@code topics} serves it: answers ListOffsets, which it does only
+     * once it has made itself leader of the partition, as a write needs. A topic just created is named in the metadata
+     * (with its leader) a moment before that: a write in that moment is refused (NOT_LEADER_OR_FOLLOWER, retriable).
+     * An idempotent producer with several requests in flight may then see a later batch of the same partition accepted
+     * first, at a sequence other than 0 (a broker with no state for the producer accepts any first sequence), and its
+     * first batch refused as out of order at every retry until it expires: those records are lost (KAFKA-15591, which
+     * the bench met as "OutOfOrderSequenceException ... 0 (incoming seq. number), N (current end sequence number)";
+     * docs/benchmarks.md). The Admin client retries ListOffsets on those errors until the leader answers.
+     */
+    static void awaitLeaders(Admin admin, java.util.Collection<TopicDescription> topics)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions = new java.util.HashMap<>();
+        for (TopicDescription topic : topics) {
+            for (var partition : topic.partitions()) {
+                partitions.put(new org.apache.kafka.common.TopicPartition(topic.name(), partition.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+        }
+        if (!partitions.isEmpty()) {
+            admin.listOffsets(partitions).all().get(60, TimeUnit.SECONDS);
+        }
     }
 
     /** How a topic is on the cluster: its partitions, the fewest replicas any partition has, and its configuration. */
