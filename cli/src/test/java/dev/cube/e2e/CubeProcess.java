@@ -18,7 +18,7 @@ import java.util.Map;
  * (SIGKILL) and start it again with the same settings, apart from everything else. Its output goes to
  * a file under {@code target/}.
  */
-final class CubeProcess implements AutoCloseable {
+public final class CubeProcess implements AutoCloseable {
 
     private final String name;
     private final Map<String, Object> settings;
@@ -35,12 +35,12 @@ final class CubeProcess implements AutoCloseable {
     }
 
     /** A manager on a free HTTP port of its own; {@code settings} are its {@code cube.*} properties. */
-    static CubeProcess manager(String name, Path dir, Map<String, Object> settings) {
+    public static CubeProcess manager(String name, Path dir, Map<String, Object> settings) {
         return manager(name, dir, settings, JavaProcess.DEFAULT_HEAP);
     }
 
     /** The same, with a heap of {@code heap} ({@code 256m}). */
-    static CubeProcess manager(String name, Path dir, Map<String, Object> settings, String heap) {
+    public static CubeProcess manager(String name, Path dir, Map<String, Object> settings, String heap) {
         Map<String, Object> all = new LinkedHashMap<>(settings);
         all.putIfAbsent("micronaut.server.port", freePort());
         all.putIfAbsent("cube.manager.state-dir", dir.resolve(name + "-state").toString());
@@ -48,45 +48,45 @@ final class CubeProcess implements AutoCloseable {
     }
 
     /** A worker whose management port (health, metrics) is a free one of its own. */
-    static CubeProcess worker(String name, Path dir, Map<String, Object> settings) {
+    public static CubeProcess worker(String name, Path dir, Map<String, Object> settings) {
         Map<String, Object> all = new LinkedHashMap<>(settings);
         all.putIfAbsent("cube.worker.management-port", freePort());
         return new CubeProcess(name, WorkerApplication.class.getName(), all, dir.resolve(name + ".log"));
     }
 
     /** Any main class of the test class path, with {@code settings} as {@code -D} properties and a heap of {@code heap}. */
-    static CubeProcess of(String name, Class<?> mainClass, Path dir, Map<String, Object> settings, String heap) {
+    public static CubeProcess of(String name, Class<?> mainClass, Path dir, Map<String, Object> settings, String heap) {
         return new CubeProcess(name, mainClass.getName(), new LinkedHashMap<>(settings), dir.resolve(name + ".log"), heap);
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + settings.get("micronaut.server.port"));
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    CubeProcess start() {
+    public CubeProcess start() {
         process.start();
         return this;
     }
 
-    boolean isRunning() {
+    public boolean isRunning() {
         return process.isRunning();
     }
 
     /** Asks it to stop (SIGTERM) and waits until it has. */
-    void stop() {
+    public void stop() {
         process.stop();
     }
 
     /** Kills it (SIGKILL): nothing of it runs any more, nothing was said. */
-    void kill() {
+    public void kill() {
         process.kill();
     }
 
-    Path logFile() {
+    public Path logFile() {
         return process.logFile();
     }
 
@@ -95,7 +95,7 @@ final class CubeProcess implements AutoCloseable {
         stop();
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -8,28 +8,28 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The real engine, seen through the docker CLI, as a user would look at it. */
-final class Docker {
+public final class Docker {
 
     private Docker() {
     }
 
-    static List<String> containersOfTask(String taskId) {
+    public static List<String> containersOfTask(String taskId) {
         return lines(run("docker", "ps", "--all", "--quiet", "--filter", "label=dev.cube.task-id=" + taskId));
     }
 
-    static List<String> containersOfWorker(String workerId) {
+    public static List<String> containersOfWorker(String workerId) {
         return lines(run("docker", "ps", "--all", "--quiet", "--filter", "label=dev.cube.worker-id=" + workerId));
     }
 
-    static boolean exists(String containerId) {
+    public static boolean exists(String containerId) {
         return !lines(run("docker", "ps", "--all", "--quiet", "--no-trunc", "--filter", "id=" + containerId)).isEmpty();
     }
 
-    static String status(String containerId) {
+    public static String status(String containerId) {
         return run("docker", "inspect", "--format", "{{.State.Status}}", containerId).trim();
     }
 
-    static void forceRemove(List<String> containerIds) {
+    public static void forceRemove(List<String> containerIds) {
         if (!containerIds.isEmpty()) {
             List<String> command = new ArrayList<>(List.of("docker", "rm", "--force"));
             command.addAll(containerIds);
@@ -37,7 +37,7 @@ final class Docker {
         }
     }
 
-    static String run(String... command) {
+    public static String run(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
