@@ -32,6 +32,7 @@ final class IsolatedManager implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final HttpClient http = HttpClient.newHttpClient();
     private ApplicationContext manager;
+    private Map<String, Object> lastSettings;
 
     IsolatedManager() {
         try {
@@ -55,7 +56,18 @@ final class IsolatedManager implements AutoCloseable {
                 "cube.manager.state-dir", dir.resolve("state-" + UUID.randomUUID()).toString(),
                 "micronaut.server.port", -1));
         settings.putAll(extra);
+        if (manager != null) {
+            manager.close();
+        }
+        lastSettings = Map.copyOf(settings);
         manager = ManagerApplication.start(settings);
+        return this;
+    }
+
+    /** Stops the manager cleanly and starts it again with the same settings: the same application id, state directory and port choice. */
+    IsolatedManager restartManager() {
+        manager.close();
+        manager = ManagerApplication.start(lastSettings);
         return this;
     }
 

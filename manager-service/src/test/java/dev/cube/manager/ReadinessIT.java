@@ -92,6 +92,23 @@ class ReadinessIT {
         assertThat(cube.get("/health").statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void aManagerRestartedCleanlyOnAQuietLogIsReadyAndAnswersEveryReadWithoutANewEvent() {
+        cube.startManager(Map.of());
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> cube.get("/health/readiness").statusCode() == 200);
+
+        // Everything folded is committed by the clean stop: after the restart the fold has nothing to read, and no event
+        // comes. Readiness and reads must not wait for one (they did, for ever, until 2026-12-02).
+        cube.restartManager();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(cube.get("/health/readiness").statusCode()).as("readiness after a clean restart").isEqualTo(200));
+        HttpResponse<String> list = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> cube.get("/api/v1/tasks?limit=1"), response -> response.statusCode() == 200);
+        assertThat(json(list).get("total").asLong()).isEqualTo(BACKLOG);
+        assertThat(json(list).path("partial").asBoolean(false)).isFalse();
+        assertThat(cube.get("/api/v1/tasks/no-such-task-" + UUID.randomUUID()).statusCode()).as("a task that is not on the log").isEqualTo(404);
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         try {
             return Json.MAPPER.readTree(response.body());

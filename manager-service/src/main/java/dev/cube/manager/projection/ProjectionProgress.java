@@ -9,13 +9,16 @@ import dev.cube.manager.read.FoldPositions;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -73,6 +76,10 @@ public final class ProjectionProgress implements ProjectionObserver, FoldPositio
     /** Per partition folded here: the offset of its last record when a read first asked, since the fold started. */
     private final Map<Integer, Long> sinceStart = new ConcurrentHashMap<>();
     private final Map<Integer, Long> foldedThrough = new ConcurrentHashMap<>();
+    /** Per partition folded here: the group's committed offset when first asked since the fold started. */
+    private final Map<Integer, Long> committedAtStart = new ConcurrentHashMap<>();
+    private static final java.time.Duration ASK_EVERY = java.time.Duration.ofSeconds(1);
+    private final java.util.concurrent.atomic.AtomicLong nextAsk = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     private volatile int partitions;
 
     ProjectionProgress(Provider<ProjectionRunner> runner, dev.cube.kafka.KafkaClientConfig kafka) {
@@ -85,19 +92,33 @@ public final class ProjectionProgress implements ProjectionObserver, FoldPositio
         caughtUp.remove(partition);
         foldedThrough.remove(partition);
         sinceStart.remove(partition);
+        committedAtStart.remove(partition);
     }
 
     @Override
     public void foldStopped(int partition) {
         foldedThrough.remove(partition);
         sinceStart.remove(partition);
+        committedAtStart.remove(partition);
     }
 
     @Override
     public boolean caughtUpSinceStart(int partition, java.util.function.LongSupplier lastRecordNow) {
         Long target = sinceStart.computeIfAbsent(partition, p -> lastRecordNow.getAsLong());
+        if (target < 0) {
+            return true;
+        }
         Long through = foldedThrough.get(partition);
-        return target < 0 || (through != null && through >= target);
+        if (through != null && through >= target) {
+            return true;
+        }
+        // A fold that has nothing left to read folds nothing, so it reports no position: what was committed says it.
+        long committed = committedBelow(partition);
+        if (committed > target) {
+            foldedThrough.merge(partition, committed - 1, Math::max);
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -105,10 +126,58 @@ public final class ProjectionProgress implements ProjectionObserver, FoldPositio
         foldedThrough.put(partition, offset);
     }
 
+    /**
+     * The offset through which the fold of {@code partition} here has folded: the last record it processed since it
+     * started, or, when that is none or older, the last offset below the group's committed offset for the partition
+     * (with exactly-once, the store here was restored with everything folded below it).
+     */
     @Override
     public OptionalLong foldedThrough(int partition) {
         Long offset = foldedThrough.get(partition);
-        return offset == null ? OptionalLong.empty() : OptionalLong.of(offset);
+        if (offset != null) {
+            return OptionalLong.of(offset);
+        }
+        // Processing runs ahead of commits, so the committed offset is asked only when nothing was processed yet.
+        long committed = committedBelow(partition);
+        if (committed <= 0) {
+            return OptionalLong.empty();
+        }
+        foldedThrough.merge(partition, committed - 1, Math::max);
+        return OptionalLong.of(committed - 1);
+    }
+
+    /**
+     * The group's committed offset of {@code partition} of {@code cube.task-events}: with exactly-once every record
+     * below it is folded into the store this copy restored; -1 when none can be had. Asked of the broker once per
+     * start of the partition's fold (it only grows, so an older answer stays true).
+     */
+    private long committedBelow(int partition) {
+        Long known = committedAtStart.get(partition);
+        if (known != null) {
+            return known;
+        }
+        // Health checks and reads may ask often while a fold replays: the broker is asked at most every ASK_EVERY.
+        long now = System.nanoTime();
+        long next = nextAsk.get();
+        if (now - next < 0 || !nextAsk.compareAndSet(next, now + ASK_EVERY.toNanos())) {
+            return -1;
+        }
+        Map<String, Object> config = kafka.clientConfig(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "cube-fold-position"));
+        try (Admin admin = Admin.create(config)) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(runner.get().applicationId())
+                    .partitionsToOffsetAndMetadata().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            offsets.forEach((where, committed) -> {
+                if (where.topic().equals(Topics.TASK_EVENTS.name()) && committed != null && committed.offset() >= 0) {
+                    committedAtStart.putIfAbsent(where.partition(), committed.offset());
+                }
+            });
+            return committedAtStart.getOrDefault(partition, -1L);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     @Override
@@ -137,6 +206,15 @@ public final class ProjectionProgress implements ProjectionObserver, FoldPositio
             }
         }
         boolean deciding = placementHere && state == KafkaStreams.State.RUNNING && deciding(streams, partitions());
+        // A partition whose last record at start was folded and committed before this start has nothing to read: caught up.
+        if (state == KafkaStreams.State.RUNNING && !caughtUp.containsAll(folding)) {
+            Map<Integer, Long> atStart = runner.get().lastRecordAtStart();
+            for (int partition : folding) {
+                if (!caughtUp.contains(partition) && committedBelow(partition) > atStart.getOrDefault(partition, -1L)) {
+                    caughtUp.add(partition);
+                }
+            }
+        }
         return new Progress(state.name(), Set.copyOf(folding), Set.copyOf(new TreeSet<>(caughtUp)), placementHere, deciding, lag(streams));
     }
 

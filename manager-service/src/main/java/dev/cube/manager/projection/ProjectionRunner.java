@@ -137,6 +137,16 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
     }
 
     /** The running Streams application (for the reads, the manager's health and metrics); empty until the HTTP server has started. */
+    /** The Streams application id: the consumer group whose committed offsets say how far the fold has folded. */
+    public String applicationId() {
+        return settings.applicationId();
+    }
+
+    /** For each partition of {@code cube.task-events}, the offset of its last record when this manager started (-1: none). */
+    public Map<Integer, Long> lastRecordAtStart() {
+        return lastRecordAtStart;
+    }
+
     public Optional<KafkaStreams> streams() {
         return Optional.ofNullable(streams);
     }
