@@ -119,7 +119,7 @@ class EngineFaultsIT {
     void aWorkerWhoseEngineTakesSecondsToAnswerEveryCallIsNotDeclaredLostAndItsTasksComplete() {
         cube = FaultSystem.start("slow engine");
         FaultProxy engine = engineProxy();
-        Duration delay = Duration.ofSeconds(3);
+        Duration delay = Duration.ofSeconds(2);
         engine.delay(delay);
         cube.startManager("manager");
         String worker = "slow-" + cube.run;

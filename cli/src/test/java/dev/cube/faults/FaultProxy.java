@@ -68,12 +68,18 @@ final class FaultProxy implements AutoCloseable {
         this.delay = delay;
     }
 
-    /** Forwards again, without delay (listening again after {@link #refuse}). */
+    /**
+     * Forwards again, without delay (listening again after {@link #refuse}). The connections that were cut are
+     * closed, as a healed network resets the ones whose bytes were lost: their clients connect again at once.
+     */
     void heal() {
         delay = Duration.ZERO;
         if (mode == Mode.REFUSED) {
             mode = Mode.FORWARD;
             bind();
+        } else if (mode == Mode.CUT) {
+            open.forEach(FaultProxy::closeQuietly);
+            open.clear();
         }
         mode = Mode.FORWARD;
     }

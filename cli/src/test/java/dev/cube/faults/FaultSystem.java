@@ -271,6 +271,15 @@ final class FaultSystem implements AutoCloseable {
                 task -> task != null && state.equals(task.get("state").asText()));
     }
 
+    /** Every task, by id, from a whole list (not a partial one). */
+    Map<String, JsonNode> allTasks() {
+        Map<String, JsonNode> all = new java.util.TreeMap<>();
+        JsonNode page = json(get("/api/v1/tasks?limit=1000").body());
+        assertThat(page.path("partial").asBoolean(false)).as("a whole list").isFalse();
+        page.get("items").forEach(item -> all.put(item.get("id").asText(), item));
+        return all;
+    }
+
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
