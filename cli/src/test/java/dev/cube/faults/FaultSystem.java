@@ -356,10 +356,6 @@ final class FaultSystem implements AutoCloseable {
 
     // ---- the end of a scenario ----
 
-    /** What {@link #finish} found, for a scenario's own assertions. */
-    record Figures(int tasks, int acknowledged, int lost, long ranTwice, int containersLeft, boolean projectionEqualsReplay, String line) {
-    }
-
     /**
      * Stops every task still running (DELETE), waits until no container of the scenario's workers is left (or 60 s),
      * checks the ledger against the log, counts attempts that ran twice, compares the live projection with a
@@ -367,7 +363,7 @@ final class FaultSystem implements AutoCloseable {
      *
      * @param mustRun whether every acknowledged task must have run (a scenario of refused tasks says false)
      */
-    Figures finish(int tasks, boolean mustRun, String more) {
+    void finish(int tasks, boolean mustRun, String more) {
         for (String id : ledger.taskIds()) {
             String state = stateOf(id);
             if (state != null && !TERMINAL.contains(state)) {
@@ -399,7 +395,6 @@ final class FaultSystem implements AutoCloseable {
         assertThat(twice).as("attempts that ran twice").isZero();
         assertThat(left).as("containers left on the engine by " + workerIds).isZero();
         assertThat(check.differences()).as("cube replay --verify").isEmpty();
-        return new Figures(tasks, verdict.acknowledged(), lost, twice, left, true, line);
     }
 
     List<String> containersLeft() {

@@ -136,7 +136,6 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
         return props;
     }
 
-    /** The running Streams application (for the reads, the manager's health and metrics); empty until the HTTP server has started. */
     /** The Streams application id: the consumer group whose committed offsets say how far the fold has folded. */
     public String applicationId() {
         return settings.applicationId();
@@ -147,6 +146,7 @@ public final class ProjectionRunner implements ApplicationEventListener<ServerSt
         return lastRecordAtStart;
     }
 
+    /** The running Streams application (for the reads, the manager's health and metrics); empty until the HTTP server has started. */
     public Optional<KafkaStreams> streams() {
         return Optional.ofNullable(streams);
     }
