@@ -35,7 +35,7 @@ public record ManagerSettings(
         @Value("${cube.kafka.bootstrap:`127.0.0.1:9092`}") String bootstrapServers,
         @Value("${cube.manager.application-id:cube-manager}") String applicationId,
         @Value("${cube.manager.state-dir:.cube/manager-state}") Path stateDir,
-        @Value("${cube.manager.commit-interval:100ms}") Duration commitInterval,
+        @Value("${cube.manager.commit-interval:1s}") Duration commitInterval,
         @Value("${cube.manager.replication-factor:-1}") int replicationFactor,
         @Value("${cube.manager.worker-ttl:15s}") Duration workerTtl,
         @Value("${cube.manager.worker-grace:5s}") Duration workerGrace,

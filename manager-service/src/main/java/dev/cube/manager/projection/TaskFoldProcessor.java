@@ -48,7 +48,9 @@ import java.util.Objects;
  * which is what a worker reading its desired set needs: the outputs are levels, not edges. The store
  * keeps with each task what was last written of it ({@link FoldedTask#told}) until its outputs are
  * out, so a commit that falls inside a batch loses nothing: after a crash or a move, the restored
- * store says which tasks still owe outputs, and they are written first.
+ * store says which tasks still owe outputs, and they are written first. While a partition re-reads the
+ * log as it was at start, its batches are larger ({@link #CATCH_UP_BATCH_TASKS}, {@link #CATCH_UP_BATCH_TIME}):
+ * nobody waits on them then.
  *
  * <p>Every output is a function of the log: a fold of the same log by another projection ends with
  * the same latest record per key, at the same revisions (it may write fewer records on the way).
@@ -62,6 +64,16 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
     private static final Duration CAUGHT_UP_CHECK = Duration.ofSeconds(1);
     /** How many written tasks the fold keeps as objects besides the store, so that a task's next event costs no read. */
     private static final int RECENT = 8192;
+    /**
+     * While a partition re-reads the log as it was at start, nobody waits on its outputs (the placement stage
+     * decides nothing until every partition has caught up), so its batches are larger: written when this many
+     * tasks owe outputs or {@link #CATCH_UP_BATCH_TIME} after the last, and at once on catching up. A task whose
+     * whole history lies in one batch then writes its final state and nothing else (no control view, no desired
+     * attempt): a replay of finished tasks writes one record per task instead of one per event and output.
+     * Chosen by measurement (docs/benchmarks.md, 2026-12-02 evening).
+     */
+    static final int CATCH_UP_BATCH_TASKS = 20_000;
+    static final Duration CATCH_UP_BATCH_TIME = Duration.ofSeconds(1);
 
     private final int partitions;
     private final Map<Integer, Long> lastRecordAtStart;
@@ -77,6 +89,8 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
     /** The offset of the last record processed, and the last one told to the observer as folded through. */
     private long lastProcessed = -1;
     private long lastToldThrough = -1;
+    /** When (wall clock) the owing tasks' outputs were last written. */
+    private long lastWritten;
     /** The tasks whose outputs are not written yet, in the order they changed. */
     private final Map<String, FoldedTask> owing = new LinkedHashMap<>();
     /** Tasks written lately, as in the store. */
@@ -119,6 +133,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         this.lastProcessed = -1;
         this.lastToldThrough = -1;
         observer.foldStarted(partition);
+        this.lastWritten = context.currentSystemTimeMs();
         owing.clear();
         recent.clear();
         // What a crash or a move left unwritten: the store says it, the next batch writes it.
@@ -135,7 +150,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         if (!left.isEmpty()) {
             LOG.info("partition {}: {} task(s) owe outputs from before the restart; writing them", partition, left.size());
         }
-        context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::emit);
+        context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::onBatchTimer);
         // A partition with nothing to read has caught up at once.
         context.schedule(CAUGHT_UP_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> {
             if (!caughtUpSent && lastRecordAtStart.getOrDefault(partition, -1L) < 0) {
@@ -225,13 +240,27 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         return folded != null ? folded : tasks.get(id);
     }
 
-    /** Writes the outputs of every task that owes some: each task once, its desired attempts in revision order. */
-    private void emit(long now) {
+    /** Every {@code emitInterval}: the batch is written, unless the partition is still catching up and its batch is not full yet. */
+    private void onBatchTimer(long now) {
+        if (!caughtUpSent && owing.size() < CATCH_UP_BATCH_TASKS && now - lastWritten < CATCH_UP_BATCH_TIME.toMillis()) {
+            toldThrough();
+            return;
+        }
+        emit(now);
+    }
+
+    private void toldThrough() {
         if (lastProcessed > lastToldThrough) {
             // The store holds every record processed so far (each is put as it is folded): reads may rely on it.
             lastToldThrough = lastProcessed;
             observer.foldedThrough(partition, lastProcessed);
         }
+    }
+
+    /** Writes the outputs of every task that owes some: each task once, its desired attempts in revision order. */
+    private void emit(long now) {
+        lastWritten = context.currentSystemTimeMs();
+        toldThrough();
         if (owing.isEmpty()) {
             promptCommit.maybeRequest(context);
             return;
