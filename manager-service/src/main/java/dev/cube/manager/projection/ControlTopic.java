@@ -3,6 +3,7 @@ package dev.cube.manager.projection;
 import dev.cube.core.task.TaskControl;
 import dev.cube.events.topics.JsonSerde;
 import dev.cube.events.topics.Topic;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.Map;
 final class ControlTopic {
 
     static final String CAUGHT_UP_PREFIX = "~caught-up/";
-    static final JsonSerde<TaskControl> CONTROL = new JsonSerde<>(TaskControl.class);
+    /** Binary since 2026-12-02 ({@link ControlSerdes}); JSON values written before are still read. */
+    static final Serde<TaskControl> CONTROL = ControlSerdes.CONTROL;
 
     /** The value of a caught-up signal. */
     record CaughtUp(int partition) {

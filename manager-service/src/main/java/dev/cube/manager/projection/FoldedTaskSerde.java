@@ -64,7 +64,7 @@ public final class FoldedTaskSerde implements Serde<FoldedTask> {
 
     byte[] encode(FoldedTask folded) {
         TaskState s = folded.state();
-        Out out = new Out(256);
+        BinaryFields.Out out = new BinaryFields.Out(256);
         out.writeByte(VERSION);
         out.writeString(s.id());
         out.writeBytes(specJson(s.spec()));
@@ -119,7 +119,7 @@ public final class FoldedTaskSerde implements Serde<FoldedTask> {
     }
 
     FoldedTask decode(byte[] bytes) {
-        In in = new In(bytes);
+        BinaryFields.In in = new BinaryFields.In(bytes, "task store record");
         int version = in.readByte();
         if (version != VERSION) {
             throw new SerializationException("task store record of format version " + version + ": this Cube reads version " + VERSION
@@ -204,146 +204,6 @@ public final class FoldedTaskSerde implements Serde<FoldedTask> {
             return Json.MAPPER.readValue(json, TaskSpec.class);
         } catch (IOException e) {
             throw new SerializationException("cannot read the spec of a task", e);
-        }
-    }
-
-    /** A growable byte array with the writes above; strings as a length (varint, 0 for null, else length + 1) and UTF-8. */
-    private static final class Out {
-        private byte[] buf;
-        private int size;
-
-        Out(int capacity) {
-            buf = new byte[capacity];
-        }
-
-        private void ensure(int more) {
-            if (size + more > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-            }
-        }
-
-        void writeByte(int b) {
-            ensure(1);
-            buf[size++] = (byte) b;
-        }
-
-        void writeVarLong(long value) {
-            ensure(10);
-            long v = value;
-            while ((v & ~0x7FL) != 0) {
-                buf[size++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            buf[size++] = (byte) v;
-        }
-
-        void writeBytes(byte[] bytes) {
-            if (bytes == null) {
-                writeVarLong(0);
-                return;
-            }
-            writeVarLong(bytes.length + 1L);
-            ensure(bytes.length);
-            System.arraycopy(bytes, 0, buf, size, bytes.length);
-            size += bytes.length;
-        }
-
-        void writeString(String s) {
-            writeBytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
-        }
-
-        void writeNullableInt(Integer i) {
-            writeByte(i == null ? 0 : 1);
-            if (i != null) {
-                writeVarLong(i & 0xFFFFFFFFL);
-            }
-        }
-
-        void writeInstant(Instant t) {
-            writeByte(t == null ? 0 : 1);
-            if (t != null) {
-                ensure(12);
-                long seconds = t.getEpochSecond();
-                for (int i = 7; i >= 0; i--) {
-                    buf[size++] = (byte) (seconds >>> (8 * i));
-                }
-                writeVarLong(t.getNano());
-            }
-        }
-
-        byte[] bytes() {
-            return Arrays.copyOf(buf, size);
-        }
-    }
-
-    private static final class In {
-        private final byte[] buf;
-        private int pos;
-
-        In(byte[] buf) {
-            this.buf = buf;
-        }
-
-        int readByte() {
-            if (pos >= buf.length) {
-                throw new SerializationException("task store record cut short at byte " + pos);
-            }
-            return buf[pos++];
-        }
-
-        long readVarLong() {
-            long value = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int b = readByte();
-                value |= (long) (b & 0x7F) << shift;
-                if ((b & 0x80) == 0) {
-                    return value;
-                }
-            }
-            throw new SerializationException("task store record: a number longer than 64 bits at byte " + pos);
-        }
-
-        byte[] readBytes() {
-            long n = readVarLong();
-            if (n == 0) {
-                return null;
-            }
-            int length = (int) (n - 1);
-            if (length < 0 || pos + length > buf.length) {
-                throw new SerializationException("task store record: a field of " + length + " bytes runs past the end at byte " + pos);
-            }
-            byte[] out = Arrays.copyOfRange(buf, pos, pos + length);
-            pos += length;
-            return out;
-        }
-
-        String readString() {
-            long n = readVarLong();
-            if (n == 0) {
-                return null;
-            }
-            int length = (int) (n - 1);
-            if (length < 0 || pos + length > buf.length) {
-                throw new SerializationException("task store record: a string of " + length + " bytes runs past the end at byte " + pos);
-            }
-            String s = new String(buf, pos, length, StandardCharsets.UTF_8);
-            pos += length;
-            return s;
-        }
-
-        Integer readNullableInt() {
-            return readByte() == 0 ? null : (int) readVarLong();
-        }
-
-        Instant readInstant() {
-            if (readByte() == 0) {
-                return null;
-            }
-            long seconds = 0;
-            for (int i = 0; i < 8; i++) {
-                seconds = (seconds << 8) | (readByte() & 0xFF);
-            }
-            return Instant.ofEpochSecond(seconds, readVarLong());
         }
     }
 }

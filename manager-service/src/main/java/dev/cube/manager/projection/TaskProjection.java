@@ -1,6 +1,5 @@
 package dev.cube.manager.projection;
 
-import dev.cube.core.placement.Allocation;
 import dev.cube.core.placement.PlacementStage;
 import dev.cube.core.placement.Scheduler;
 import dev.cube.core.worker.WorkerState;
@@ -105,14 +104,16 @@ public final class TaskProjection {
         topology.addSource(ADMIN_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.WORKER_ADMIN.name());
         topology.addProcessor(PLACEMENT, () -> new PlacementProcessor(settings, scheduler, retryInterval, controlTopic, observer, promptCommit, origins),
                 CONTROL_SOURCE, WORKERS_SOURCE, ADMIN_SOURCE);
+        // The stage's stores are cached too: its meta (the log clock) changes with every worker record, a worker's view
+        // with each heartbeat, a task's entry two or three times in its life; RocksDB and the changelogs get the last of each per commit.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WORKERS_STORE),
-                Serdes.String(), new JsonSerde<>(WorkerState.class)), PLACEMENT);
+                Serdes.String(), new JsonSerde<>(WorkerState.class)).withCachingEnabled(), PLACEMENT);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENT_TASKS_STORE),
-                Serdes.String(), new JsonSerde<>(PlacementStage.TaskEntry.class)), PLACEMENT);
+                Serdes.String(), ControlSerdes.ENTRY).withCachingEnabled(), PLACEMENT);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALLOCATIONS_STORE),
-                Serdes.String(), new JsonSerde<>(Allocation.class)), PLACEMENT);
+                Serdes.String(), ControlSerdes.ALLOCATION).withCachingEnabled(), PLACEMENT);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENT_META_STORE),
-                Serdes.String(), new JsonSerde<>(PlacementStage.Meta.class)), PLACEMENT);
+                Serdes.String(), new JsonSerde<>(PlacementStage.Meta.class)).withCachingEnabled(), PLACEMENT);
 
         topology.addSink(RELAY_SINK, Topics.TASK_EVENTS.name(), new StringSerializer(), new ByteArraySerializer(), FOLD);
         topology.addSink(TASK_STATE_SINK, Topics.TASK_STATE.name(), new StringSerializer(), anyOf(Topics.TASK_STATE.valueSerde().serializer()), FOLD);
