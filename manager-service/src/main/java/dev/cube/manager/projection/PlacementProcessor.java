@@ -101,7 +101,8 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
         PlacementStage.Meta storedMeta = meta.get(META_KEY);
         stage.restore(storedWorkers, storedTasks, storedMeta == null ? PlacementStage.Meta.START : storedMeta);
         LOG.info("placement stage restored: {} workers, {} tasks needing it, deciding: {}", storedWorkers.size(), storedTasks.size(), stage.deciding());
-        context.schedule(retryInterval, PunctuationType.WALL_CLOCK_TIME, now -> persist(stage.retry(RETRY_BUDGET)));
+        // A retry's cause is time passing: its decisions are as fresh as the wall clock.
+        context.schedule(retryInterval, PunctuationType.WALL_CLOCK_TIME, now -> persist(stage.retry(RETRY_BUDGET), now));
         // A decision made when the last requested commit was too recent is committed as soon as the gap allows.
         context.schedule(PROMPT_COMMIT_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> promptCommit.maybeRequest(context));
     }
@@ -125,13 +126,13 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
         }
         if (key.startsWith(ControlTopic.CAUGHT_UP_PREFIX)) {
             if (record.value() != null) {
-                persist(stage.onCaughtUp(ControlTopic.CAUGHT_UP.deserializer().deserialize(controlTopic, record.value()).partition(), logTime));
+                persist(stage.onCaughtUp(ControlTopic.CAUGHT_UP.deserializer().deserialize(controlTopic, record.value()).partition(), logTime), logTime.toEpochMilli());
             }
             return;
         }
         TaskControl control = record.value() == null ? TaskControl.none(key)
                 : ControlTopic.CONTROL.deserializer().deserialize(controlTopic, record.value());
-        persist(stage.onControl(control, logTime));
+        persist(stage.onControl(control, logTime), logTime.toEpochMilli());
     }
 
     private void workerRecord(Record<String, byte[]> record, Instant logTime, boolean clock) {
@@ -165,28 +166,28 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
             }
         }
         switch (event.data()) {
-            case ManagerEvent.Tick ignored when clock -> persist(stage.onWorkersRecord(null, logTime));
+            case ManagerEvent.Tick ignored when clock -> persist(stage.onWorkersRecord(null, logTime), logTime.toEpochMilli());
             case WorkerEvent worker when clock && !(worker instanceof WorkerEvent.Draining || worker instanceof WorkerEvent.Undrained) -> {
                 if (!worker.workerId().equals(event.subject())) {
                     TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, "data.workerId", "must equal the event subject '" + event.subject() + "'");
                     return;
                 }
-                persist(stage.onWorkersRecord(worker, logTime));
+                persist(stage.onWorkersRecord(worker, logTime), logTime.toEpochMilli());
             }
             case WorkerEvent admin when !clock && (admin instanceof WorkerEvent.Draining || admin instanceof WorkerEvent.Undrained) -> {
                 if (!admin.workerId().equals(event.subject())) {
                     TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, "data.workerId", "must equal the event subject '" + event.subject() + "'");
                     return;
                 }
-                persist(stage.onAdminRecord(admin, logTime));
+                persist(stage.onAdminRecord(admin, logTime), logTime.toEpochMilli());
             }
             default -> TaskFoldProcessor.deadLetter(context, observer, record, ProjectionObserver.DeadLetter.INVALID, "type",
                     event.type().typeName() + " does not belong on " + (clock ? Topics.WORKERS.name() : Topics.WORKER_ADMIN.name()));
         }
     }
 
-    /** Stores what the step changed and appends what it decided. */
-    private void persist(Step step) {
+    /** Stores what the step changed and appends what it decided; {@code causeLogTime}: the log time of what led to it (epoch ms). */
+    private void persist(Step step, long causeLogTime) {
         for (String id : step.workers()) {
             stage.worker(id).ifPresent(worker -> workers.put(id, worker));
         }
@@ -219,7 +220,7 @@ final class PlacementProcessor implements Processor<String, byte[], String, Obje
             }
         }
         if (!step.decisions().isEmpty()) {
-            promptCommit.wanted();
+            promptCommit.wanted(causeLogTime);
             promptCommit.maybeRequest(context);
         }
     }

@@ -275,7 +275,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
             reaction.control().ifPresent(control -> {
                 context.forward(new Record<String, Object>(control.taskId(),
                         control.need() == TaskControl.Need.NONE ? null : control, folded.lastLogTime()), TaskProjection.CONTROL_SINK);
-                wantPromptCommit();
+                wantPromptCommit(folded.lastLogTime());
             });
             context.forward(new Record<String, Object>(state.id(), state, folded.lastLogTime()), TaskProjection.TASK_STATE_SINK);
             FoldedTask written = folded.written();
@@ -295,9 +295,7 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
         // A tombstone may be deleted by compaction; the watermark keeps its revision (one per worker and batch: the highest).
         watermarks.forEach((workerId, pending) -> forwardDesired(DesiredRecord.watermark(workerId, new Revision(partition, pending.revision())),
                 pending.revision(), pending.timestamp()));
-        if (!desired.isEmpty()) {
-            wantPromptCommit();
-        }
+        desired.forEach(pending -> wantPromptCommit(pending.timestamp()));
         promptCommit.maybeRequest(context);
     }
 
@@ -307,9 +305,9 @@ final class TaskFoldProcessor implements Processor<String, byte[], String, Objec
      * per interval, not per batch. Under load the broker answered the extra commits with CONCURRENT_TRANSACTIONS
      * for minutes (ReadinessIT, 10,000 events).
      */
-    private void wantPromptCommit() {
+    private void wantPromptCommit(long causeLogTime) {
         if (caughtUpSent) {
-            promptCommit.wanted();
+            promptCommit.wanted(causeLogTime);
         }
     }
 

@@ -304,6 +304,37 @@ class TaskProjectionTest {
     }
 
     @Test
+    void aRebuildReadingHistoryOneRecordAtATimeWritesEachTaskOnceAndTellsNoWorkerOfAFinishedOne() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
+        report("t1", new TaskEvent.Completed(1, 0));
+        submit("t2", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        report("t2", new TaskEvent.Running("w1", 1, "c-2", List.of()));
+        Map<String, String> live = desiredSet(desired.readRecordsToList());
+        List<TestRecord<String, byte[]>> history = List.copyOf(log);
+        driver.close();
+
+        start(APP + "-rebuilt", Map.of(0, (long) history.size() - 1));
+        heartbeat("w1", 2, 1024);
+        TestOutputTopic<String, byte[]> states = driver.createOutputTopic(Topics.TASK_STATE.name(), new StringDeserializer(), new ByteArrayDeserializer());
+        for (TestRecord<String, byte[]> record : history.subList(0, history.size() - 1)) {
+            taskEvents.pipeInput(record);
+            settle(); // the batch timer fires between records, as when the stream thread reads slowly
+        }
+        assertThat(states.readRecordsToList()).as("nothing written while the partition catches up, under a second").isEmpty();
+        assertThat(desired.readRecordsToList()).isEmpty();
+        assertThat(state("t1").state()).as("but the store, which reads use, is up to date").isEqualTo(TaskStatus.Completed);
+
+        taskEvents.pipeInput(history.getLast());
+        settle();
+        assertThat(states.readRecordsToList()).extracting(TestRecord::key).as("caught up: each task's state once").containsExactlyInAnyOrder("t1", "t2");
+        List<TestRecord<String, byte[]>> rebuilt = desired.readRecordsToList();
+        assertThat(rebuilt).extracting(TestRecord::key).as("the finished t1 tells its worker nothing").noneMatch(key -> key.startsWith("t1/"));
+        assertThat(desiredSet(rebuilt)).isEqualTo(live);
+    }
+
+    @Test
     void aTaskChangedSeveralTimesWithinABatchWritesItsOutputsOnceAndAtTheRevisionOfItsLastChange() {
         heartbeat("w1", 2, 1024);
         submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
