@@ -19,6 +19,7 @@ record BenchOptions(
         int containers,
         String image,
         List<String> command,
+        int burst,
         int readTasks,
         int reads,
         int readConcurrency,
@@ -44,6 +45,8 @@ record BenchOptions(
               --containers N            containers: real tasks (default 200)
               --image IMAGE             containers: local image (default cube/busybox:local)
               --command CMD             containers: space-separated command (default "sleep 30")
+              --burst N                 containers: then N tasks submitted at once to the one worker, against N raw
+                                        create+start issued with the worker's parallelism (default 200)
               --read-tasks N            reads: tasks in the store (default 1000)
               --reads N                 reads: requests per measurement (default 20000)
               --read-concurrency N      reads: virtual threads (default 8)
@@ -53,24 +56,24 @@ record BenchOptions(
               --work-dir DIR            brokers' and stores' data (default bench/target/bench-work)
               --report FILE             JSON report (default bench/target/bench-report.json)
               --docs                    also write docs/benchmarks/<date>.json
-              --small                   tiny sizes (a smoke run): 2000 events, 200 tasks on 10 then 20 hollow workers, 3 containers, 200 reads
+              --small                   tiny sizes (a smoke run): 2000 events, 200 tasks on 10 then 20 hollow workers, 3 containers and a burst of 3, 200 reads
             """;
 
     static BenchOptions defaults(Path root) {
         return new BenchOptions(new LinkedHashSet<>(ALL), 1_000_000, List.of(), 100_000, List.of(1_000, 10_000), 200,
-                "cube/busybox:local", List.of("sleep", "30"), 1_000, 20_000, 8, 30, Map.of(),
+                "cube/busybox:local", List.of("sleep", "30"), 200, 1_000, 20_000, 8, 30, Map.of(),
                 Duration.ofSeconds(600), root.resolve("bench/target/bench-work"), root.resolve("bench/target/bench-report.json"), null);
     }
 
     BenchOptions small() {
-        return new BenchOptions(scenarios, 2_000, projectionVariants, 200, List.of(10, 20), 3, image, command, 100, 200, readConcurrency,
+        return new BenchOptions(scenarios, 2_000, projectionVariants, 200, List.of(10, 20), 3, image, command, 3, 100, 200, readConcurrency,
                 10, managerOverrides, Duration.ofSeconds(120), workDir, report, docsDir);
     }
 
     static BenchOptions parse(String[] args, Path root) {
         BenchOptions o = defaults(root);
         Set<String> scenarios = o.scenarios;
-        int events = o.projectionEvents, tasks = o.placementTasks, containers = o.containers;
+        int events = o.projectionEvents, tasks = o.placementTasks, containers = o.containers, burst = o.burst;
         List<Integer> workers = o.hollowWorkers;
         int readTasks = o.readTasks, reads = o.reads, readConcurrency = o.readConcurrency, readSeconds = o.readSeconds;
         String image = o.image;
@@ -105,6 +108,7 @@ record BenchOptions(
                         case "--tasks" -> tasks = positive(a, v);
                         case "--hollow-workers" -> workers = java.util.Arrays.stream(v.split(",")).map(n -> positive(a, n.trim())).toList();
                         case "--containers" -> containers = positive(a, v);
+                        case "--burst" -> burst = positive(a, v);
                         case "--image" -> image = v;
                         case "--command" -> command = List.of(v.trim().split("\\s+"));
                         case "--read-tasks" -> readTasks = positive(a, v);
@@ -120,7 +124,7 @@ record BenchOptions(
                 }
             }
         }
-        BenchOptions parsed = new BenchOptions(scenarios, events, List.copyOf(variants), tasks, workers, containers, image, command,
+        BenchOptions parsed = new BenchOptions(scenarios, events, List.copyOf(variants), tasks, workers, containers, image, command, burst,
                 readTasks, reads, readConcurrency, readSeconds, Map.copyOf(overrides), timeout, workDir, report, docs);
         return small ? parsed.small() : parsed;
     }

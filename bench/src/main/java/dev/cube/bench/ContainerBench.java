@@ -45,7 +45,8 @@ final class ContainerBench {
                 n + " tasks of " + image + " " + command + " submitted over HTTP, one at a time, to a manager with one real worker; "
                         + "submit->Running = from before the POST to the worker's dev.cube.task.running event (broker time); "
                         + "baseline: docker-java create+start of the same image and command on the same engine, interleaved; "
-                        + warmup + " warm-up rounds of each not counted");
+                        + warmup + " warm-up rounds of each not counted; then " + options.burst() + " tasks at once, against as many raw "
+                        + "create+start issued with the worker's parallelism");
         ObjectNode d = result.details;
         String run = Long.toString(System.nanoTime(), 36);
         String workerId = "bench-worker-" + run;
@@ -146,6 +147,7 @@ final class ContainerBench {
                 result.row("submit->Running p50", "ms", c.p50(), "docker create+start p50", r.p50(), "overhead <= 50 ms");
                 result.row("submit->Running p95", "ms", c.p95(), "docker create+start p95", r.p95(), null);
                 result.row("submit->Running p99", "ms", c.p99(), "docker create+start p99", r.p99(), "overhead <= 200 ms");
+                burst(options, result, http, base, client, run, submitted, times, watcher);
             } finally {
                 cleanup(http, base, submitted, times, worker, client, workerId, run);
             }
@@ -161,12 +163,103 @@ final class ContainerBench {
         return result;
     }
 
+    /**
+     * {@code options.burst()} tasks submitted at once (one virtual thread per POST) to the one worker: from just before
+     * the first POST to the broker time of the last {@code running}. Baseline first, on the same engine: as many raw
+     * create+start issued by as many threads as the worker runs engine calls at once ({@code cube.worker.parallelism}),
+     * from the first create to the last start. The tasks run a long sleep (none ends before the last starts), then
+     * are stopped with DELETE and awaited; the raw containers are force-removed. Nothing of it is timed but the two spans.
+     */
+    private static void burst(BenchOptions options, Result result, HttpClient http, URI base, DockerClient client, String run,
+                              Set<String> submitted, Map<String, long[]> times, LogWatcher watcher) throws java.io.IOException {
+        int n = options.burst();
+        int parallelism = dev.cube.worker.WorkerSettings.DEFAULT_PARALLELISM;
+        List<String> longSleep = List.of("sleep", "600");
+        ObjectNode d = result.details;
+        List<String> rawIds = java.util.Collections.synchronizedList(new ArrayList<>());
+        long raw0 = System.nanoTime();
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallelism)) {
+            List<java.util.concurrent.Future<?>> starts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String name = "cube-bench-raw-" + run + "-burst-" + i;
+                starts.add(pool.submit(() -> {
+                    String id = client.createContainerCmd(options.image()).withName(name).withCmd(longSleep)
+                            .withLabels(Map.of(RAW_LABEL, "raw-" + run))
+                            .withHostConfig(HostConfig.newHostConfig().withInit(true)).exec().getId();
+                    rawIds.add(id);
+                    client.startContainerCmd(id).exec();
+                }));
+            }
+            for (java.util.concurrent.Future<?> start : starts) {
+                start.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a raw create+start of the burst failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        double rawMs = (System.nanoTime() - raw0) / 1e6;
+        for (String id : rawIds) {
+            client.removeContainerCmd(id).withForce(true).exec();
+        }
+
+        List<String> tasks = java.util.Collections.synchronizedList(new ArrayList<>());
+        long first = System.currentTimeMillis();
+        try (java.util.concurrent.ExecutorService posts = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<String>> accepted = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String body = spec(options.image(), longSleep, 100_000 + i, 16); // 200 of them fit any worker's memory
+                accepted.add(posts.submit(() -> {
+                    HttpResponse<String> response = send(http, HttpRequest.newBuilder(base.resolve("/api/v1/tasks"))
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                    if (response.statusCode() != 202) {
+                        throw new IllegalStateException("POST /api/v1/tasks answered " + response.statusCode() + ": " + response.body());
+                    }
+                    String task = Json.MAPPER.readTree(response.body()).get("id").asText();
+                    tasks.add(task);
+                    submitted.add(task);
+                    return task;
+                }));
+            }
+            for (java.util.concurrent.Future<String> task : accepted) {
+                task.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a POST of the burst failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        long lastRunning = 0;
+        for (String task : List.copyOf(tasks)) {
+            lastRunning = Math.max(lastRunning, await(times, task, 2, options.timeout(), watcher)[2]);
+        }
+        double cubeMs = lastRunning - first;
+        for (String task : List.copyOf(tasks)) {
+            send(http, HttpRequest.newBuilder(base.resolve("/api/v1/tasks/" + task)).DELETE().build());
+        }
+        for (String task : List.copyOf(tasks)) {
+            await(times, task, 3, options.timeout(), watcher);
+        }
+        d.put("burstTasks", n);
+        d.put("burstParallelism", parallelism);
+        d.put("burstLastRunningMs", Stats.round(cubeMs));
+        d.put("burstRawMs", Stats.round(rawMs));
+        result.row(n + " at once to one worker: last Running", "ms", cubeMs,
+                n + " raw create+start, " + parallelism + " at a time", rawMs, "<= 1.2x (required), <= 1.05x (goal)");
+    }
+
     private static String spec(String image, List<String> command, int i) {
+        return spec(image, command, i, 64);
+    }
+
+    private static String spec(String image, List<String> command, int i, int memoryMb) {
         ObjectNode spec = Json.MAPPER.createObjectNode();
         spec.put("name", "bench-" + i);
         spec.put("image", image);
         command.forEach(spec.putArray("command")::add);
-        spec.put("memory", 64);
+        spec.put("memory", memoryMb);
         return spec.toString();
     }
 
