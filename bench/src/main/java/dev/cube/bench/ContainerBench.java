@@ -190,14 +190,7 @@ final class ContainerBench {
                     client.startContainerCmd(id).exec();
                 }));
             }
-            for (java.util.concurrent.Future<?> start : starts) {
-                start.get();
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("a raw create+start of the burst failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            awaitAll(starts, "a raw create+start of the burst");
         }
         double rawMs = (System.nanoTime() - raw0) / 1e6;
         for (String id : rawIds) {
@@ -222,14 +215,7 @@ final class ContainerBench {
                     return task;
                 }));
             }
-            for (java.util.concurrent.Future<String> task : accepted) {
-                task.get();
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("a POST of the burst failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            awaitAll(accepted, "a POST of the burst");
         }
         long lastRunning = 0;
         for (String task : List.copyOf(tasks)) {
@@ -248,6 +234,19 @@ final class ContainerBench {
         d.put("burstRawMs", Stats.round(rawMs));
         result.row(n + " at once to one worker: last Running", "ms", cubeMs,
                 n + " raw create+start, " + parallelism + " at a time", rawMs, "<= 1.2x (required), <= 1.05x (goal)");
+    }
+
+    private static void awaitAll(List<? extends java.util.concurrent.Future<?>> futures, String what) {
+        try {
+            for (java.util.concurrent.Future<?> future : futures) {
+                future.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(what + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String spec(String image, List<String> command, int i) {

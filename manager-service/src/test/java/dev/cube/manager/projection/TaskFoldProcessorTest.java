@@ -60,8 +60,10 @@ class TaskFoldProcessorTest {
         store.put("t2", new FoldedTask(fold(null, CubeEvent.of("/t", "t2", T0, new TaskEvent.Submitted(SPEC))), 3, 3, T0.toEpochMilli(), -1, null));
 
         TaskFoldProcessor fold = new TaskFoldProcessor(1, Map.of(0, 3L), Duration.ofMillis(5), ProjectionObserver.NONE, Duration.ZERO);
+        context.setCurrentSystemTimeMs(T0.toEpochMilli());
         fold.init(context);
-        context.scheduledPunctuators().getFirst().getPunctuator().punctuate(T0.toEpochMilli());
+        // The partition is still catching up (its last record at start is offset 3): its batch closes after a second.
+        context.scheduledPunctuators().getFirst().getPunctuator().punctuate(T0.plus(TaskFoldProcessor.CATCH_UP_BATCH_TIME).toEpochMilli());
 
         List<MockProcessorContext.CapturedForward<? extends String, ?>> forwarded = context.forwarded();
         assertThat(forwarded).filteredOn(f -> f.childName().orElseThrow().equals(TaskProjection.DESIRED_SINK))

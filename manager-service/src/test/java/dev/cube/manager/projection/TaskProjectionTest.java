@@ -277,12 +277,7 @@ class TaskProjectionTest {
 
     @Test
     void aProjectionFoldingTheSameLogAgainEndsWithTheSameDesiredRecordsAtTheSameRevisionsAndDecidesNothing() {
-        heartbeat("w1", 2, 1024);
-        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
-        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
-        report("t1", new TaskEvent.Completed(1, 0));
-        submit("t2", 1, 256, TaskSpec.RestartPolicy.NEVER);
-        report("t2", new TaskEvent.Running("w1", 1, "c-2", List.of()));
+        oneTaskFinishedAndOneRunning();
         List<TestRecord<String, byte[]>> live = desired.readRecordsToList();
         List<TestRecord<String, byte[]>> history = List.copyOf(log);
         driver.close();
@@ -305,12 +300,7 @@ class TaskProjectionTest {
 
     @Test
     void aRebuildReadingHistoryOneRecordAtATimeWritesEachTaskOnceAndTellsNoWorkerOfAFinishedOne() {
-        heartbeat("w1", 2, 1024);
-        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
-        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
-        report("t1", new TaskEvent.Completed(1, 0));
-        submit("t2", 1, 256, TaskSpec.RestartPolicy.NEVER);
-        report("t2", new TaskEvent.Running("w1", 1, "c-2", List.of()));
+        oneTaskFinishedAndOneRunning();
         Map<String, String> live = desiredSet(desired.readRecordsToList());
         List<TestRecord<String, byte[]>> history = List.copyOf(log);
         driver.close();
@@ -383,6 +373,16 @@ class TaskProjectionTest {
     }
 
     // ---- helpers ----
+
+    /** A live history: t1 submitted, run and completed on w1; t2 submitted and running there. */
+    private void oneTaskFinishedAndOneRunning() {
+        heartbeat("w1", 2, 1024);
+        submit("t1", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        report("t1", new TaskEvent.Running("w1", 1, "c-1", List.of()));
+        report("t1", new TaskEvent.Completed(1, 0));
+        submit("t2", 1, 256, TaskSpec.RestartPolicy.NEVER);
+        report("t2", new TaskEvent.Running("w1", 1, "c-2", List.of()));
+    }
 
     private void heartbeat(String id, double cpu, long memory) {
         pipe(workers, id, event(id, new WorkerEvent.Heartbeat(id, "host-" + id, new WorkerEvent.Capacity(cpu, memory, 100_000), T0)));
