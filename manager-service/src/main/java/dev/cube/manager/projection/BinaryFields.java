@@ -100,11 +100,6 @@ final class BinaryFields {
             this.what = what;
         }
 
-        In(byte[] buf, int pos, String what) {
-            this(buf, what);
-            this.pos = pos;
-        }
-
         int readByte() {
             if (pos >= buf.length) {
                 throw new SerializationException(what + " cut short at byte " + pos);
@@ -125,13 +120,9 @@ final class BinaryFields {
         }
 
         byte[] readBytes() {
-            long n = readVarLong();
-            if (n == 0) {
+            int length = readLength("a field");
+            if (length < 0) {
                 return null;
-            }
-            int length = (int) (n - 1);
-            if (length < 0 || pos + length > buf.length) {
-                throw new SerializationException(what + ": a field of " + length + " bytes runs past the end at byte " + pos);
             }
             byte[] out = Arrays.copyOfRange(buf, pos, pos + length);
             pos += length;
@@ -139,17 +130,26 @@ final class BinaryFields {
         }
 
         String readString() {
-            long n = readVarLong();
-            if (n == 0) {
+            int length = readLength("a string");
+            if (length < 0) {
                 return null;
-            }
-            int length = (int) (n - 1);
-            if (length < 0 || pos + length > buf.length) {
-                throw new SerializationException(what + ": a string of " + length + " bytes runs past the end at byte " + pos);
             }
             String s = new String(buf, pos, length, StandardCharsets.UTF_8);
             pos += length;
             return s;
+        }
+
+        /** The length that prefixes a field: -1 for null; refused when it runs past the end. */
+        private int readLength(String field) {
+            long n = readVarLong();
+            if (n == 0) {
+                return -1;
+            }
+            long length = n - 1;
+            if (length < 0 || pos + length > buf.length) {
+                throw new SerializationException(what + ": " + field + " of " + length + " bytes runs past the end at byte " + pos);
+            }
+            return (int) length;
         }
 
         Integer readNullableInt() {
@@ -162,10 +162,6 @@ final class BinaryFields {
                 bits = (bits << 8) | (readByte() & 0xFF);
             }
             return Double.longBitsToDouble(bits);
-        }
-
-        boolean atEnd() {
-            return pos == buf.length;
         }
 
         Instant readInstant() {

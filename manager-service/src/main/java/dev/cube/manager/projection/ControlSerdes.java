@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Binary layouts of what the task fold tells the placement stage ({@link TaskControl}, on the
@@ -33,34 +34,25 @@ final class ControlSerdes {
 
     static final byte VERSION = 1;
     private static final TaskControl.Need[] NEEDS = TaskControl.Need.values();
-    private static final JsonSerde<TaskControl> CONTROL_JSON = new JsonSerde<>(TaskControl.class);
-    private static final JsonSerde<PlacementStage.TaskEntry> ENTRY_JSON = new JsonSerde<>(PlacementStage.TaskEntry.class);
-
     /** The control topic's values. */
-    static final Serde<TaskControl> CONTROL = Serdes.serdeFrom(
-            (Serializer<TaskControl>) (topic, control) -> control == null ? null : encode(control),
-            (Deserializer<TaskControl>) (topic, bytes) -> bytes == null ? null
-                    : isJson(bytes) ? CONTROL_JSON.deserializer().deserialize(topic, bytes) : decodeControl(bytes));
+    static final Serde<TaskControl> CONTROL = binaryOrJson(TaskControl.class, ControlSerdes::encode, ControlSerdes::decodeControl);
 
     /** The placement stage's task store. */
-    static final Serde<PlacementStage.TaskEntry> ENTRY = Serdes.serdeFrom(
-            (Serializer<PlacementStage.TaskEntry>) (topic, entry) -> entry == null ? null : encode(entry),
-            (Deserializer<PlacementStage.TaskEntry>) (topic, bytes) -> bytes == null ? null
-                    : isJson(bytes) ? ENTRY_JSON.deserializer().deserialize(topic, bytes) : decodeEntry(bytes));
-
-    private static final JsonSerde<Allocation> ALLOCATION_JSON = new JsonSerde<>(Allocation.class);
+    static final Serde<PlacementStage.TaskEntry> ENTRY = binaryOrJson(PlacementStage.TaskEntry.class, ControlSerdes::encode,
+            ControlSerdes::decodeEntry);
 
     /** The placement stage's allocation store: what each worker holds. */
-    static final Serde<Allocation> ALLOCATION = Serdes.serdeFrom(
-            (Serializer<Allocation>) (topic, allocation) -> allocation == null ? null : encode(allocation),
-            (Deserializer<Allocation>) (topic, bytes) -> bytes == null ? null
-                    : isJson(bytes) ? ALLOCATION_JSON.deserializer().deserialize(topic, bytes) : decodeAllocation(bytes));
+    static final Serde<Allocation> ALLOCATION = binaryOrJson(Allocation.class, ControlSerdes::encode, ControlSerdes::decodeAllocation);
 
     private ControlSerdes() {
     }
 
-    private static boolean isJson(byte[] bytes) {
-        return bytes.length > 0 && bytes[0] == '{';
+    /** Writes {@code encode}'s layout; reads it, or the JSON an earlier manager wrote (a JSON object starts with <code>{</code>). */
+    private static <T> Serde<T> binaryOrJson(Class<T> type, Function<T, byte[]> encode, Function<byte[], T> decode) {
+        JsonSerde<T> json = new JsonSerde<>(type);
+        return Serdes.serdeFrom((Serializer<T>) (topic, value) -> value == null ? null : encode.apply(value),
+                (Deserializer<T>) (topic, bytes) -> bytes == null ? null
+                        : bytes.length > 0 && bytes[0] == '{' ? json.deserializer().deserialize(topic, bytes) : decode.apply(bytes));
     }
 
     static byte[] encode(TaskControl control) {
@@ -113,9 +105,7 @@ final class ControlSerdes {
     }
 
     static TaskControl decodeControl(byte[] bytes) {
-        BinaryFields.In in = open(bytes, "control view");
-        TaskControl control = read(in);
-        return control;
+        return read(open(bytes, "control view"));
     }
 
     static PlacementStage.TaskEntry decodeEntry(byte[] bytes) {
