@@ -71,6 +71,14 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     private final DockerClient output;
     private final Duration pullTimeout;
     private final Confinement confinement;
+    /**
+     * Finished containers of the workers listed, as inspected once. A running or created container is described by
+     * the listing; a finished one needs an inspection (exit code, OOM kill) but does not change any more (Cube never
+     * starts an exited container again), so it is inspected once, not at every pass: during a burst most of a
+     * worker's loop went to inspecting the same exited containers (JFR, docs/benchmarks.md). An entry goes when its
+     * container leaves its worker's listing, or shows up not finished (started again by hand).
+     */
+    private final Map<String, Finished> finished = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DockerContainerRuntime(String host, DockerClient client, DockerClient output, Duration pullTimeout, Confinement confinement) {
         this.host = host;
@@ -168,15 +176,36 @@ public final class DockerContainerRuntime implements ContainerRuntime {
                 .withLabelFilter(Map.of(WORKER_ID_LABEL, workerId))
                 .exec());
         List<ContainerInfo> out = new ArrayList<>();
+        java.util.Set<String> listed = new java.util.HashSet<>();
         for (Container c : found) {
+            listed.add(c.getId());
             ContainerStatus status = ContainerStatus.of(c.getState());
-            if (status == ContainerStatus.RUNNING) {
+            if (status == ContainerStatus.RUNNING || status == ContainerStatus.CREATED) {
+                finished.remove(c.getId());
                 out.add(fromListing(c, status));
+            } else if (status.hasFinished()) {
+                Finished known = finished.get(c.getId());
+                if (known != null) {
+                    out.add(known.info());
+                } else {
+                    inspect(c.getId()).ifPresent(info -> {
+                        if (info.status().hasFinished()) {
+                            finished.put(info.id(), new Finished(workerId, info));
+                        }
+                        out.add(info);
+                    });
+                }
             } else {
+                finished.remove(c.getId());
                 inspect(c.getId()).ifPresent(out::add);
             }
         }
+        finished.values().removeIf(f -> f.workerId().equals(workerId) && !listed.contains(f.info().id()));
         return out;
+    }
+
+    /** A finished container as inspected once, with the worker that owns it. */
+    private record Finished(String workerId, ContainerInfo info) {
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -293,6 +294,37 @@ class DockerContainerRuntimeIT {
         runtime.stopAndRemove(web.id(), Duration.ofSeconds(10));
         assertThat(runtime.inspect(web.id())).isEmpty();
         runtime.stopAndRemove(web.id(), Duration.ofSeconds(1));
+    }
+
+    @Test
+    void shouldListCreatedRunningAndExitedContainersAtEveryPassAndSeeAnExitedOneStartedAgainByHand() {
+        String createdTask = newTaskId();
+        String created = runtime.client().createContainerCmd(IMAGE).withName(DockerContainerRuntime.containerName(createdTask, 1))
+                .withCmd("sleep", "60")
+                .withLabels(Map.of(ContainerRuntime.TASK_ID_LABEL, createdTask, ContainerRuntime.ATTEMPT_LABEL, "1",
+                        ContainerRuntime.WORKER_ID_LABEL, WORKER))
+                .exec().getId();
+        ContainerInfo running = runtime.start(WORKER, newTaskId(), 1, shell("sleep 60"));
+        // Exits with 3 the first time; started again, it finds its mark and runs.
+        ContainerInfo exits = runtime.start(WORKER, newTaskId(), 1, shell("[ -f /tmp/again ] && sleep 60; touch /tmp/again; exit 3"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.inspect(exits.id()).orElseThrow().status().hasFinished());
+
+        for (int pass = 0; pass < 3; pass++) {
+            Map<String, ContainerInfo> listed = new HashMap<>();
+            runtime.listOwnedBy(WORKER).forEach(c -> listed.put(c.id(), c));
+            assertThat(listed.get(created).status()).isEqualTo(ContainerStatus.CREATED);
+            assertThat(listed.get(created).taskId()).isEqualTo(createdTask);
+            assertThat(listed.get(running.id()).status()).isEqualTo(ContainerStatus.RUNNING);
+            assertThat(listed.get(exits.id()).status()).isEqualTo(ContainerStatus.EXITED);
+            assertThat(listed.get(exits.id()).exitCode()).isEqualTo(3);
+        }
+
+        runtime.client().startContainerCmd(exits.id()).exec();
+        assertThat(runtime.listOwnedBy(WORKER)).filteredOn(c -> c.id().equals(exits.id()))
+                .extracting(ContainerInfo::status).containsExactly(ContainerStatus.RUNNING);
+        runtime.stop(exits.id(), Duration.ZERO);
+        assertThat(runtime.listOwnedBy(WORKER)).filteredOn(c -> c.id().equals(exits.id()))
+                .extracting(ContainerInfo::exitCode).singleElement().isIn(137, 143); // its second end, not the first's 3
     }
 
     @Test
