@@ -41,10 +41,13 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -78,7 +81,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
      * worker's loop went to inspecting the same exited containers (JFR, docs/benchmarks.md). An entry goes when its
      * container leaves its worker's listing, or shows up not finished (started again by hand).
      */
-    private final Map<String, Finished> finished = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Finished> finished = new ConcurrentHashMap<>();
 
     private DockerContainerRuntime(String host, DockerClient client, DockerClient output, Duration pullTimeout, Confinement confinement) {
         this.host = host;
@@ -176,28 +179,22 @@ public final class DockerContainerRuntime implements ContainerRuntime {
                 .withLabelFilter(Map.of(WORKER_ID_LABEL, workerId))
                 .exec());
         List<ContainerInfo> out = new ArrayList<>();
-        java.util.Set<String> listed = new java.util.HashSet<>();
+        Set<String> listed = new HashSet<>();
         for (Container c : found) {
             listed.add(c.getId());
             ContainerStatus status = ContainerStatus.of(c.getState());
+            Finished known = status.hasFinished() ? finished.get(c.getId()) : finished.remove(c.getId());
             if (status == ContainerStatus.RUNNING || status == ContainerStatus.CREATED) {
-                finished.remove(c.getId());
                 out.add(fromListing(c, status));
-            } else if (status.hasFinished()) {
-                Finished known = finished.get(c.getId());
-                if (known != null) {
-                    out.add(known.info());
-                } else {
-                    inspect(c.getId()).ifPresent(info -> {
-                        if (info.status().hasFinished()) {
-                            finished.put(info.id(), new Finished(workerId, info));
-                        }
-                        out.add(info);
-                    });
-                }
+            } else if (status.hasFinished() && known != null) {
+                out.add(known.info());
             } else {
-                finished.remove(c.getId());
-                inspect(c.getId()).ifPresent(out::add);
+                inspect(c.getId()).ifPresent(info -> {
+                    if (info.status().hasFinished()) {
+                        finished.put(info.id(), new Finished(workerId, info));
+                    }
+                    out.add(info);
+                });
             }
         }
         finished.values().removeIf(f -> f.workerId().equals(workerId) && !listed.contains(f.info().id()));
